@@ -1,0 +1,102 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One list of settings for every target, tests included.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "docketctl", targets: ["docketctl"]),
+        .executable(name: "docket-bench", targets: ["docket-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // C libraries: module maps only.
+        .systemLibrary(
+            name: "CHiredis",
+            // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects.
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Running blocking C clients off the cooperative pool.
+        .target(name: "BlockingIO", swiftSettings: swiftSettings),
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                "CHiredis", "BlockingIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibpq", "BlockingIO", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Docket's own modules.
+        .target(name: "DocketCore", swiftSettings: swiftSettings),
+        .target(
+            name: "DocketSchema",
+            dependencies: ["PostgresClient"],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Executables.
+        .executableTarget(
+            name: "docketctl",
+            dependencies: [
+                "DocketCore", "DocketSchema", "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "docket-bench",
+            dependencies: [
+                "DocketCore", "RedisClient", "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests.
+        .target(
+            name: "DocketTesting",
+            dependencies: ["DocketCore", "RedisClient", "PostgresClient"],
+            path: "Tests/DocketTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO"], swiftSettings: swiftSettings),
+        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: ["RedisClient", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient", "DocketSchema", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["DocketTesting", "DocketSchema", "docketctl"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,65 @@
+import Foundation
+
+/// A serial executor backed by one OS thread of its own.
+///
+/// A C client (hiredis, libpq) blocks its calling thread on every round trip.
+/// Swift's cooperative pool has one thread per core (two here), so a blocking
+/// call there stalls half the program. An actor whose `unownedExecutor` is one
+/// of these runs every method on its own thread instead: one hop in, one hop
+/// out, whatever the method does in between.
+public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+    // `condition` protects `pending` and `stopping`.
+    private let condition = NSCondition()
+    private var pending: [UnownedJob] = []
+    private var stopping = false
+
+    /// Starts the thread; `name` shows in debuggers and `top -H`.
+    public init(name: String) {
+        // The thread holds the executor until `shutdown()` lets the loop end.
+        let thread = Thread { self.runLoop() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        pending.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func isSameExclusiveExecutionContext(other: DedicatedThreadExecutor) -> Bool {
+        self === other
+    }
+
+    /// Lets the thread run what is already queued, then end. The executor must
+    /// not be used afterwards.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runLoop() {
+        var batch: [UnownedJob] = []
+        while true {
+            condition.lock()
+            while pending.isEmpty && !stopping { condition.wait() }
+            if pending.isEmpty && stopping {
+                condition.unlock()
+                break
+            }
+            swap(&batch, &pending)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}

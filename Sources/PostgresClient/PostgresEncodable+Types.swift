@@ -1,0 +1,90 @@
+import Foundation
+
+extension String: PostgresEncodable {
+    /// Untyped, so the server casts it to the column's type (text, jsonb, enum …).
+    public var postgresBind: PostgresBind { PostgresBind(text: self) }
+}
+
+extension Int: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(text: String(self), typeOID: PostgresTypeOID.int8) }
+}
+
+extension Int32: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(text: String(self), typeOID: PostgresTypeOID.int4) }
+}
+
+extension Double: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(text: "\(self)", typeOID: PostgresTypeOID.float8) }
+}
+
+extension Bool: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(text: self ? "t" : "f", typeOID: PostgresTypeOID.bool) }
+}
+
+extension UUID: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(text: uuidString, typeOID: PostgresTypeOID.uuid) }
+}
+
+extension Date: PostgresEncodable {
+    public var postgresBind: PostgresBind {
+        PostgresBind(text: PostgresTimestamp.format(self), typeOID: PostgresTypeOID.timestamptz)
+    }
+}
+
+/// Binary data goes as binary bytea: no escaping, no hex doubling.
+extension Array: PostgresEncodable where Element: PostgresArrayElement {
+    public var postgresBind: PostgresBind { Element.bind(self) }
+}
+
+extension Data: PostgresEncodable {
+    public var postgresBind: PostgresBind { PostgresBind(binary: Array(self), typeOID: PostgresTypeOID.bytea) }
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public var postgresBind: PostgresBind { self?.postgresBind ?? .null }
+}
+
+/// What may stand in a Swift array parameter: bytes become `bytea`, other
+/// elements a Postgres array (`int8[]`, `text[]`, `uuid[]` …), as batch
+/// inserts with `unnest` need.
+public protocol PostgresArrayElement: Sendable {
+    static func bind(_ elements: [Self]) -> PostgresBind
+}
+
+extension UInt8: PostgresArrayElement {
+    public static func bind(_ elements: [UInt8]) -> PostgresBind {
+        PostgresBind(binary: elements, typeOID: PostgresTypeOID.bytea)
+    }
+}
+
+extension Int: PostgresArrayElement {
+    public static func bind(_ elements: [Int]) -> PostgresBind {
+        PostgresArrayLiteral.bind(elements.map { String($0) }, quoted: false, typeOID: PostgresTypeOID.int8Array)
+    }
+}
+
+extension String: PostgresArrayElement {
+    public static func bind(_ elements: [String]) -> PostgresBind {
+        PostgresArrayLiteral.bind(elements, quoted: true, typeOID: PostgresTypeOID.textArray)
+    }
+}
+
+extension UUID: PostgresArrayElement {
+    public static func bind(_ elements: [UUID]) -> PostgresBind {
+        PostgresArrayLiteral.bind(elements.map(\.uuidString), quoted: false, typeOID: PostgresTypeOID.uuidArray)
+    }
+}
+
+extension Optional: PostgresArrayElement where Wrapped == String {
+    public static func bind(_ elements: [String?]) -> PostgresBind {
+        PostgresArrayLiteral.bind(elements, typeOID: PostgresTypeOID.textArray)
+    }
+}
+
+extension Date: PostgresArrayElement {
+    public static func bind(_ elements: [Date]) -> PostgresBind {
+        PostgresArrayLiteral.bind(
+            elements.map(PostgresTimestamp.format), quoted: true, typeOID: PostgresTypeOID.timestamptzArray
+        )
+    }
+}

@@ -1,0 +1,26 @@
+/// Synchronous access to a connection, lent for one `withSession` or
+/// `transaction` call. Everything done through it runs on the connection's
+/// own thread in a single hop.
+public struct PostgresSession: ~Copyable {
+    let handle: PostgresHandle
+
+    /// Runs one statement with `$1, $2 …` parameters.
+    @discardableResult
+    public func query(_ sql: String, _ binds: any PostgresEncodable...) throws -> PostgresRows {
+        try handle.execute(sql, binds: binds.map(\.postgresBind))
+    }
+
+    /// Runs one statement with its parameters given as an array.
+    @discardableResult
+    public func query(_ sql: String, binds: [any PostgresEncodable]) throws -> PostgresRows {
+        try handle.execute(sql, binds: binds.map(\.postgresBind))
+    }
+
+    /// Runs several statements without parameters (DDL, migrations).
+    public func executeScript(_ sql: String) throws {
+        try handle.executeScript(sql)
+    }
+
+    /// The server process serving this session.
+    public var backendPID: Int { Int(handle.backendPID) }
+}

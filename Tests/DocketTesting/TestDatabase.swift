@@ -1,0 +1,34 @@
+import Foundation
+import PostgresClient
+
+/// A database of its own for one test, created on the shared test server,
+/// so tests that run in parallel never see each other's tables.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let connectionString: String
+
+    public var configuration: PostgresConfiguration { PostgresConfiguration(connectionString) }
+
+    /// Creates an empty database named after a fresh id.
+    public static func create() async throws -> TestDatabase {
+        let serverURL = try TestEnvironment.databaseURL()
+        let name = "docket_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = PostgresConnection(configuration: PostgresConfiguration(serverURL))
+        try await admin.withSession { try $0.executeScript("CREATE DATABASE \(name)") }
+        await admin.close()
+        return TestDatabase(name: name, connectionString: try replacingDatabase(in: serverURL, with: name))
+    }
+
+    /// Drops the database, first ending any session still connected to it.
+    public func drop() async throws {
+        let admin = PostgresConnection(configuration: PostgresConfiguration(try TestEnvironment.databaseURL()))
+        try await admin.withSession { try $0.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        await admin.close()
+    }
+
+    static func replacingDatabase(in url: String, with database: String) throws -> String {
+        guard var components = URLComponents(string: url) else { throw TestEnvironment.Missing(variable: "DATABASE_URL") }
+        components.path = "/" + database
+        return components.string!
+    }
+}
