@@ -77,7 +77,9 @@ let package = Package(
         // Tests.
         .target(
             name: "DocketTesting",
-            dependencies: ["DocketCore", "RedisClient", "PostgresClient"],
+            dependencies: [
+                "DocketCore", "RedisClient", "PostgresClient", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/DocketTesting",
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,8 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private let condition = NSCondition()
     private var pending: [UnownedJob] = []
     private var stopping = false
+    // Written once by the thread before it runs any job.
+    private var threadID: pthread_t?
 
     /// Starts the thread; `name` shows in debuggers and `top -H`.
     public init(name: String) {
@@ -47,7 +49,18 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
         condition.unlock()
     }
 
+    /// True on the executor's own thread: for assertions that blocking
+    /// work is where it belongs.
+    public var isCurrentThread: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadID.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+    }
+
     private func runLoop() {
+        condition.lock()
+        threadID = pthread_self()
+        condition.unlock()
         var batch: [UnownedJob] = []
         while true {
             condition.lock()

@@ -6,10 +6,28 @@ import Synchronization
 /// 62 random bits. Ordered ids make keyset paging (`id > $after ORDER BY id`)
 /// follow creation order and keep B-tree inserts at the right edge.
 public enum UUIDv7 {
-    private static let last = Mutex<(milliseconds: UInt64, counter: UInt16)>((0, 0))
+    private static let shared = UUIDv7Generator()
 
     /// A new id, greater than every id this process made before.
-    public static func make(now: Date = Date()) -> UUID {
+    public static func make() -> UUID { shared.make(now: Date()) }
+
+    /// The creation time encoded in a UUIDv7, to the millisecond.
+    public static func timestamp(of id: UUID) -> Date {
+        let bytes = id.uuid
+        let milliseconds = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5]
+            .reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+/// Makes UUIDv7s that increase strictly, whatever the clock does.
+public final class UUIDv7Generator: Sendable {
+    private let last = Mutex<(milliseconds: UInt64, counter: UInt16)>((0, 0))
+
+    public init() {}
+
+    /// A new id for `now`, greater than every id this generator made before.
+    public func make(now: Date) -> UUID {
         var milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         let counter: UInt16 = last.withLock { last in
             if milliseconds > last.milliseconds {
@@ -37,13 +55,5 @@ public enum UUIDv7 {
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
         ))
-    }
-
-    /// The creation time encoded in a UUIDv7, to the millisecond.
-    public static func timestamp(of id: UUID) -> Date {
-        let bytes = id.uuid
-        let milliseconds = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5]
-            .reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }

@@ -68,6 +68,7 @@ public actor PostgresConnection: PooledConnection {
     /// Runs `body` inside BEGIN … COMMIT in one hop. A throw rolls back and
     /// rethrows. With `retrying`, a serialization failure or deadlock runs
     /// the whole body again, up to `configuration.transactionAttempts` times.
+    @discardableResult
     public func transaction<R: Sendable>(
         retrying: Bool = false,
         isolation: PostgresIsolationLevel = .readCommitted,

@@ -45,7 +45,9 @@ final class PostgresHandle {
     /// the connection survived.
     func isHealthyWhenIdle() -> Bool {
         guard isConnected else { return false }
-        if waitForInput(timeoutMilliseconds: 0) {
+        // A terminated backend sends a FATAL message, then closes: the first
+        // read consumes the message, a later one meets EOF and fails.
+        for _ in 0..<4 where waitForInput(timeoutMilliseconds: 0) {
             guard PQconsumeInput(raw) == 1 else { return false }
         }
         return isConnected
@@ -64,6 +66,8 @@ final class PostgresHandle {
         for bind in binds {
             offsets.append(storage.count)
             if let bytes = bind.bytes { storage.append(contentsOf: bytes) }
+            // libpq reads text parameters up to a NUL and ignores their lengths.
+            storage.append(0)
         }
         storage.append(0)
         let types = binds.map { Oid($0.typeOID) }
@@ -145,7 +149,13 @@ final class PostgresHandle {
 
     private static func errorMessage(of raw: OpaquePointer) -> String {
         guard let message = PQerrorMessage(raw) else { return "unknown libpq error" }
-        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        // libpq's messages span lines ("… failed: Connection refused\n\tIs the
+        // server running …"); a log line or a CLI error is one line.
+        let text = String(cString: message)
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
         return text.isEmpty ? "unknown libpq error" : text
     }
 }

@@ -45,6 +45,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// See `PostgresConnection.transaction`.
+    @discardableResult
     public func transaction<R: Sendable>(
         retrying: Bool = false,
         isolation: PostgresIsolationLevel = .readCommitted,

@@ -1,14 +1,14 @@
 import Foundation
 import RedisClient
+import Synchronization
 
 /// A redis-server of one test's own, for tests that stop or restart it.
 /// Started on a free loopback port in a temporary directory, with the
 /// settings Docket requires (AOF, noeviction).
-public final class PrivateRedisServer: @unchecked Sendable {
-    // Used from one test at a time; `process` is replaced only by start/stop.
+public final class PrivateRedisServer: Sendable {
     public let port: Int
     public let directory: URL
-    private var process: Process?
+    private let child = Mutex<ChildProcess?>(nil)
 
     public init() throws {
         port = try FreePort.make()
@@ -20,16 +20,12 @@ public final class PrivateRedisServer: @unchecked Sendable {
 
     /// Starts the server and waits until it answers PING.
     public func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let process = try ChildProcess.spawn([
             "redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path,
             "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
             "--save", "", "--daemonize", "no", "--loglevel", "warning",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        ])
+        child.withLock { $0 = process }
         let probe = RedisConnection(configuration: configuration)
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
@@ -42,16 +38,21 @@ public final class PrivateRedisServer: @unchecked Sendable {
         }
     }
 
-    /// Stops the server (SIGTERM) and waits for it to exit.
-    public func stop() {
-        guard let process else { return }
-        process.terminate()
-        process.waitUntilExit()
-        self.process = nil
+    /// Stops the server with `signal` (SIGTERM: a clean shutdown; SIGKILL: a crash) and waits for it.
+    public func stop(signal: Int32 = SIGTERM) async {
+        guard let process = child.withLock({ current -> ChildProcess? in
+            defer { current = nil }
+            return current
+        }) else { return }
+        process.send(signal)
+        _ = await process.exitStatus()
     }
 
     deinit {
-        stop()
+        if let process = child.withLock({ $0 }) {
+            process.send(SIGKILL)
+            _ = process.waitBlocking()
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }

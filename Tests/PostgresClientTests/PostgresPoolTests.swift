@@ -1,0 +1,72 @@
+import DocketTesting
+import PostgresClient
+import Testing
+
+@Suite struct PostgresPoolTests {
+    @Test func anExhaustedPoolWaitsThenFailsAtItsDeadline() async throws {
+        var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
+        configuration.maxConnections = 1
+        configuration.checkoutTimeout = .milliseconds(300)
+        let pool = PostgresPool(configuration: configuration)
+        let holder = Task { try await pool.query("SELECT pg_sleep(1.5)") }
+        try await Task.sleep(for: .milliseconds(100))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        let waited = clock.now - start
+        #expect(error?.code == .poolExhausted)
+        #expect(error?.isUnavailable == true)
+        #expect(waited >= .milliseconds(280) && waited < .milliseconds(1200))
+        _ = try await holder.value
+        // Once the holder is done, the pool serves again.
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+
+    @Test func aWaiterIsServedWhenAConnectionFreesUp() async throws {
+        var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
+        configuration.maxConnections = 2
+        let pool = PostgresPool(configuration: configuration)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await pool.query("SELECT $1::int8 FROM pg_sleep(0.01)", index).scalar(Int.self) ?? -1 }
+            }
+            var seen = Set<Int>()
+            for try await value in group { seen.insert(value) }
+            #expect(seen == Set(0..<20))
+        }
+        #expect(pool.statistics.open <= 2)
+        await pool.shutdown()
+    }
+
+    @Test func aConnectionKilledByTheServerIsReplaced() async throws {
+        var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
+        configuration.maxConnections = 1
+        let pool = PostgresPool(configuration: configuration)
+        let admin = try await PostgresConnection.connect(configuration: configuration)
+        let firstPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int.self)!
+        try await admin.query("SELECT pg_terminate_backend($1::int)", firstPID)
+        try await Task.sleep(for: .milliseconds(100))
+        let secondPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int.self)!
+        #expect(secondPID != firstPID)
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+
+    @Test func aConnectionLostMidStatementIsReportedAndReplaced() async throws {
+        var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
+        configuration.maxConnections = 1
+        let pool = PostgresPool(configuration: configuration)
+        let admin = try await PostgresConnection.connect(configuration: configuration)
+        let pid = try await pool.withSession { $0.backendPID }
+        let killer = Task {
+            try await Task.sleep(for: .milliseconds(200))
+            try await admin.query("SELECT pg_terminate_backend($1::int)", pid)
+        }
+        let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT pg_sleep(5)") }
+        #expect(error?.isUnavailable == true)
+        try await killer.value
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+}
