@@ -24,30 +24,36 @@ public struct RedisCommand: Sendable {
 
     public var argumentCount: Int { ends.count }
 
-    /// Lends hiredis the argv and argvlen arrays for the duration of `body`.
-    func withArgv<R>(
-        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> R
-    ) rethrows -> R {
-        // An all-empty command still needs a valid address.
-        let storage = bytes.isEmpty ? [0] : bytes
-        return try storage.withUnsafeBufferPointer { raw in
-            let base = UnsafeRawPointer(raw.baseAddress!)
-            var argv: [UnsafePointer<CChar>?] = []
-            var lengths: [Int] = []
-            argv.reserveCapacity(ends.count)
-            lengths.reserveCapacity(ends.count)
-            var start = 0
-            for end in ends {
-                argv.append((base + start).assumingMemoryBound(to: CChar.self))
-                lengths.append(end - start)
-                start = end
-            }
-            return try argv.withUnsafeMutableBufferPointer { argvBuffer in
-                try lengths.withUnsafeBufferPointer { lengthBuffer in
-                    try body(Int32(ends.count), argvBuffer.baseAddress!, lengthBuffer.baseAddress!)
-                }
-            }
+    /// Appends the command in RESP, the form Redis reads off the wire:
+    /// `*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument. Formatting
+    /// here, into one buffer for a whole pipeline, spares hiredis an sds
+    /// allocation per command.
+    func appendRESP(to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "*"))
+        RedisCommand.appendDecimal(ends.count, to: &buffer)
+        buffer.append(contentsOf: [13, 10])
+        var start = 0
+        for end in ends {
+            buffer.append(UInt8(ascii: "$"))
+            RedisCommand.appendDecimal(end - start, to: &buffer)
+            buffer.append(contentsOf: [13, 10])
+            buffer.append(contentsOf: bytes[start..<end])
+            buffer.append(contentsOf: [13, 10])
+            start = end
         }
     }
 
+    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        if value < 10 {
+            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: [UInt8] = []
+        var rest = value
+        while rest > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        buffer.append(contentsOf: digits.reversed())
+    }
 }

@@ -47,18 +47,20 @@ final class RedisContext {
 
     /// Sends one command and waits for its reply; error replies come back as `.error`.
     func execute(_ command: RedisCommand) throws -> RedisValue {
-        let reply = command.withArgv { argc, argv, lengths in
-            redisCommandArgv(raw, argc, argv, lengths)
-        }
-        guard let reply else { throw lostError() }
-        defer { freeReplyObject(reply) }
-        return RedisValue(reply: reply.assumingMemoryBound(to: redisReply.self))
+        var wire: [UInt8] = []
+        wire.reserveCapacity(command.bytes.count + 16 * command.argumentCount + 8)
+        command.appendRESP(to: &wire)
+        try appendFormatted(wire)
+        return try readReply()
     }
 
-    /// Queues a command in hiredis's output buffer without waiting (pipelining).
-    func append(_ command: RedisCommand) throws {
-        let status = command.withArgv { argc, argv, lengths in
-            redisAppendCommandArgv(raw, argc, argv, lengths)
+    /// Queues commands already in RESP in hiredis's output buffer; the next
+    /// `readReply` writes them out in one go (pipelining).
+    func appendFormatted(_ wire: [UInt8]) throws {
+        let status = wire.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                redisAppendFormattedCommand(raw, chars.baseAddress, chars.count)
+            }
         }
         guard status == REDIS_OK else { throw lostError() }
     }

@@ -19,7 +19,10 @@ public struct RedisSession: ~Copyable {
     /// Many commands, one round trip. Error replies stay in the result as
     /// `.error`, in their command's place; a lost connection throws.
     public func pipeline(_ commands: [RedisCommand]) throws -> [RedisValue] {
-        for command in commands { try context.append(command) }
+        var wire: [UInt8] = []
+        wire.reserveCapacity(commands.reduce(0) { $0 + $1.bytes.count + 16 * $1.argumentCount + 8 })
+        for command in commands { command.appendRESP(to: &wire) }
+        try context.appendFormatted(wire)
         var replies: [RedisValue] = []
         replies.reserveCapacity(commands.count)
         for _ in commands { replies.append(try context.readReply()) }

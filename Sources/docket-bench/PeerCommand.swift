@@ -24,6 +24,18 @@ enum PeerCommand {
         return text
     }
 
+    /// The number just before the last `marker` in `text` (redis-benchmark
+    /// prints progress lines first, its result last).
+    static func number(before marker: String, in text: String) throws -> Double {
+        guard let range = text.range(of: marker, options: .backwards) else {
+            throw Failure(description: "no '\(marker)' in peer output: \(text.suffix(400))")
+        }
+        let head = text[..<range.lowerBound].reversed().drop(while: { $0 == " " })
+        let digits = String(head.prefix(while: { $0.isNumber || $0 == "." }).reversed())
+        guard let value = Double(digits) else { throw Failure(description: "no number before '\(marker)'") }
+        return value
+    }
+
     /// The first number after `marker` in `text`.
     static func number(after marker: String, in text: String) throws -> Double {
         guard let range = text.range(of: marker) else {

@@ -38,10 +38,12 @@ struct RedisBenchmark: AsyncParsableCommand {
 
         let target = ["-h", configuration.host, "-p", "\(configuration.port)", "-n", "\(count)", "-t", "set", "-d", "3", "-q"]
         let peerSequential = try bestOf(rounds) {
-            try PeerCommand.number(after: "SET:", in: PeerCommand.run("redis-benchmark", target + ["-c", "1"]))
+            try PeerCommand.number(before: "requests per second", in: PeerCommand.run("redis-benchmark", target + ["-c", "1"]))
         }
         let peerPipelined = try bestOf(rounds) {
-            try PeerCommand.number(after: "SET:", in: PeerCommand.run("redis-benchmark", target + ["-c", "1", "-P", "100"]))
+            try PeerCommand.number(
+                before: "requests per second", in: PeerCommand.run("redis-benchmark", target + ["-c", "1", "-P", "100"])
+            )
         }
         _ = try await connection.send("DEL", "bench:key:0")
 
