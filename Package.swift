@@ -54,6 +54,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "JobQueue",
+            dependencies: ["DocketCore", "PostgresClient", "RedisClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // Executables.
         .executableTarget(
             name: "docketctl",
@@ -78,7 +84,8 @@ let package = Package(
         .target(
             name: "DocketTesting",
             dependencies: [
-                "DocketCore", "RedisClient", "PostgresClient", .product(name: "Logging", package: "swift-log"),
+                "DocketCore", "DocketSchema", "RedisClient", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/DocketTesting",
             swiftSettings: swiftSettings
@@ -93,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "DocketSchema", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JobQueueTests",
+            dependencies: ["JobQueue", "DocketSchema", "DocketTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import DocketSchema
 import Foundation
 import PostgresClient
 
@@ -17,6 +18,15 @@ public struct TestDatabase: Sendable {
         try await admin.withSession { try $0.executeScript("CREATE DATABASE \(name)") }
         await admin.close()
         return TestDatabase(name: name, connectionString: try replacingDatabase(in: serverURL, with: name))
+    }
+
+    /// Creates a database with Docket's whole schema applied.
+    public static func createMigrated() async throws -> TestDatabase {
+        let database = try await create()
+        let connection = PostgresConnection(configuration: database.configuration)
+        try await PostgresMigrator.migrate(try DocketSchema.migrations(), on: connection)
+        await connection.close()
+        return database
     }
 
     /// Drops the database, first ending any session still connected to it.

@@ -1,0 +1,29 @@
+import DocketCore
+import Foundation
+
+/// A job to enqueue: what the caller decides; the ledger adds the rest.
+public struct NewJob: Sendable {
+    public var kind: JobKind
+    /// The handler's input as JSON text (stored as jsonb).
+    public var payload: String
+    public var maxAttempts: Int
+    /// Not before this time; `nil` is now.
+    public var runAt: Date?
+    public var priority: Int
+    /// At most one live job (queued, running or retrying) per kind and key.
+    public var dedupeKey: String?
+    public var documentID: UUID?
+
+    public init(
+        kind: JobKind, payload: String = "{}", maxAttempts: Int = 5, runAt: Date? = nil,
+        priority: Int = 0, dedupeKey: String? = nil, documentID: UUID? = nil
+    ) {
+        self.kind = kind
+        self.payload = payload
+        self.maxAttempts = maxAttempts
+        self.runAt = runAt
+        self.priority = priority
+        self.dedupeKey = dedupeKey
+        self.documentID = documentID
+    }
+}

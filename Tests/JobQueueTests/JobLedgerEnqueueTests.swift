@@ -1,0 +1,100 @@
+import DocketCore
+import DocketTesting
+import Foundation
+import JobQueue
+import PostgresClient
+import Synchronization
+import Testing
+
+@Suite struct JobLedgerEnqueueTests {
+    struct Abort: Error {}
+
+    @Test func aRolledBackTransactionEnqueuesNothing() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        await #expect(throws: Abort.self) {
+            try await pool.transaction { tx in
+                try JobLedger.enqueue([NewJob(kind: JobKind("noop"))], in: tx)
+                throw Abort()
+            }
+        }
+        #expect(try await pool.query("SELECT count(*) FROM jobs").scalar(Int.self) == 0)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    @Test func aCommittedBatchIsOneQueuedRowPerJob() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let document = UUID()
+        let jobs = (0..<1000).map { index in
+            NewJob(kind: index.isMultiple(of: 2) ? .pdfInfo : .thumbnailCover, payload: "{\"n\": \(index)}",
+                   maxAttempts: 3, documentID: index == 0 ? document : nil)
+        }
+        let ids = try await pool.transaction { tx in try JobLedger.enqueue(jobs, in: tx) }
+        #expect(ids.count == 1000)
+        #expect(ids.map(\.uuidString).map { $0.lowercased() } == ids.map { $0.uuidString.lowercased() }.sorted())
+        let rows = try await pool.query(
+            "SELECT id, kind, payload->>'n', state, attempt, max_attempts, published_at IS NULL, document_id FROM jobs ORDER BY id"
+        )
+        #expect(rows.count == 1000)
+        #expect(try rows[0].decode(0, as: UUID.self) == ids[0])
+        #expect(try rows[0].decode(1, as: String.self) == "pdf.info")
+        #expect(try rows[1].decode(1, as: String.self) == "thumbnail.cover")
+        #expect(try rows[999].decode(2, as: String.self) == "999")
+        #expect(try rows.allSatisfy { try $0.decode(3, as: String.self) == "queued" && $0.decode(4, as: Int.self) == 0 })
+        #expect(try rows[0].decode(5, as: Int.self) == 3)
+        #expect(try rows[0].decode(6, as: Bool.self))
+        #expect(try rows[0].decode(7, as: UUID?.self) == document)
+        #expect(try rows[1].decode(7, as: UUID?.self) == nil)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    @Test func aLiveJobWithTheSameDedupeKeyIsNotEnqueuedTwice() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let job = NewJob(kind: .pdfInfo, dedupeKey: "doc-1")
+        let first = try await pool.transaction { tx in try JobLedger.enqueue([job, job], in: tx) }
+        let second = try await pool.transaction { tx in try JobLedger.enqueue([job, NewJob(kind: .thumbnailCover, dedupeKey: "doc-1")], in: tx) }
+        #expect(first.count == 1)
+        #expect(second.count == 1)
+        #expect(try await pool.query("SELECT count(*) FROM jobs").scalar(Int.self) == 2)
+        // Once the first is finished, the key is free again.
+        try await pool.query("UPDATE jobs SET state = 'succeeded' WHERE id = $1", first[0])
+        #expect(try await pool.transaction { tx in try JobLedger.enqueue([job], in: tx) }.count == 1)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    /// The NOTIFY is sent by the enqueuing transaction, so a listener hears
+    /// it only once the jobs are committed and visible.
+    @Test func theRelayIsWokenAtCommitNotBefore() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let events = PostgresListener.events(configuration: database.configuration, channels: [JobLedger.notifyChannel])
+        let clock = ContinuousClock()
+        let listening = Mutex(false)
+        let heard = Task { () -> ContinuousClock.Instant? in
+            for await event in events {
+                switch event {
+                case .listening: listening.withLock { $0 = true }
+                case .notification: return clock.now
+                }
+            }
+            return nil
+        }
+        while !listening.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        let connection = try await PostgresConnection.connect(configuration: database.configuration)
+        let committing = try await connection.transaction { tx -> ContinuousClock.Instant in
+            try JobLedger.enqueue([NewJob(kind: .pdfInfo)], in: tx)
+            Thread.sleep(forTimeInterval: 0.3)
+            return clock.now
+        }
+        let heardAt = try #require(await heard.value)
+        #expect(heardAt >= committing)
+        let visible = try await connection.query("SELECT count(*) FROM jobs").scalar(Int.self)
+        #expect(visible == 1)
+        await connection.close()
+        try await database.drop()
+    }
+}
