@@ -1,0 +1,131 @@
+import RedisClient
+
+/// The Lua scripts of Redis dispatch. Each runs atomically; times come from
+/// the Redis server's clock (`TIME`), so workers' clocks never matter.
+enum DispatchScripts {
+    /// KEYS: known, ready, scheduled, attempts. ARGV: triples (id, due ms or 0, attempts so far).
+    /// Adds each id not already known; returns how many were new.
+    static let publish = RedisScript("""
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local added = 0
+        for i = 1, #ARGV, 3 do
+          local id = ARGV[i]
+          if redis.call('SADD', KEYS[1], id) == 1 then
+            redis.call('HSET', KEYS[4], id, ARGV[i + 2])
+            local due = tonumber(ARGV[i + 1])
+            if due > now then
+              redis.call('ZADD', KEYS[3], due, id)
+            else
+              redis.call('RPUSH', KEYS[2], id)
+            end
+            added = added + 1
+          end
+        end
+        return added
+        """)
+
+    /// KEYS: ready, scheduled, leased, lease, attempts, known, parked.
+    /// ARGV: owner, max jobs, lease ms, housekeeping limit.
+    /// Moves due retries and expired leases back to ready, then leases up to
+    /// `max` jobs (parked ones first) to `owner`, recording owner, attempt
+    /// and deadline in the same step. Returns pairs (id, attempt).
+    static let claim = RedisScript("""
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local limit = tonumber(ARGV[4])
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+          redis.call('ZREM', KEYS[2], id)
+          redis.call('RPUSH', KEYS[1], id)
+        end
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, limit)) do
+          redis.call('ZREM', KEYS[3], id)
+          redis.call('HDEL', KEYS[4], id)
+          redis.call('RPUSH', KEYS[1], id)
+        end
+        local candidates = redis.call('LRANGE', KEYS[7], 0, -1)
+        redis.call('DEL', KEYS[7])
+        local want = tonumber(ARGV[2]) - #candidates
+        if want > 0 then
+          local popped = redis.call('LPOP', KEYS[1], want)
+          if popped then
+            for _, id in ipairs(popped) do table.insert(candidates, id) end
+          end
+        end
+        local deadline = now + tonumber(ARGV[3])
+        local out = {}
+        for _, id in ipairs(candidates) do
+          -- A stale copy (acked already) or a duplicate (leased already) is dropped.
+          if redis.call('SISMEMBER', KEYS[6], id) == 1 and redis.call('HEXISTS', KEYS[4], id) == 0 then
+            local attempt = redis.call('HINCRBY', KEYS[5], id, 1)
+            redis.call('HSET', KEYS[4], id, ARGV[1] .. '|' .. attempt)
+            redis.call('ZADD', KEYS[3], deadline, id)
+            table.insert(out, id)
+            table.insert(out, attempt)
+          end
+        end
+        return out
+        """)
+
+    /// KEYS: leased, lease. ARGV: lease ms, then pairs (id, token).
+    /// Extends the leases still held under their token; returns the ids lost.
+    static let extend = RedisScript("""
+        local t = redis.call('TIME')
+        local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+        local lost = {}
+        for i = 2, #ARGV, 2 do
+          if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
+            redis.call('ZADD', KEYS[1], deadline, ARGV[i])
+          else
+            table.insert(lost, ARGV[i])
+          end
+        end
+        return lost
+        """)
+
+    /// KEYS: leased, lease, attempts, known. ARGV: pairs (id, token).
+    /// Forgets jobs that are finished (succeeded or dead), if still held under
+    /// their token; returns how many were.
+    static let finish = RedisScript("""
+        local done = 0
+        for i = 1, #ARGV, 2 do
+          if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
+            redis.call('ZREM', KEYS[1], ARGV[i])
+            redis.call('HDEL', KEYS[2], ARGV[i])
+            redis.call('HDEL', KEYS[3], ARGV[i])
+            redis.call('SREM', KEYS[4], ARGV[i])
+            done = done + 1
+          end
+        end
+        return done
+        """)
+
+    /// KEYS: leased, lease, scheduled. ARGV: id, token, delay ms.
+    /// Schedules the next attempt of a job still held under its token.
+    static let retry = RedisScript("""
+        if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+        return 1
+        """)
+
+    /// KEYS: leased, lease, ready, attempts. ARGV: pairs (id, token).
+    /// Hands jobs back unstarted (shutdown): to the front of ready, the
+    /// attempt not counted. Returns how many were handed back.
+    static let release = RedisScript("""
+        local released = 0
+        for i = 1, #ARGV, 2 do
+          if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
+            redis.call('ZREM', KEYS[1], ARGV[i])
+            redis.call('HDEL', KEYS[2], ARGV[i])
+            redis.call('HINCRBY', KEYS[4], ARGV[i], -1)
+            redis.call('LPUSH', KEYS[3], ARGV[i])
+            released = released + 1
+          end
+        end
+        return released
+        """)
+}

@@ -1,0 +1,172 @@
+import DocketCore
+import DocketTesting
+import Foundation
+import JobQueue
+import RedisClient
+import Testing
+
+/// Redis dispatch against the real server; each test has a kind of its own.
+@Suite struct RedisDispatchTests {
+    let dispatch = RedisDispatch(kind: JobKind("test.\(UUID().uuidString.prefix(8))"))
+
+    func connection() async throws -> RedisConnection {
+        try await RedisConnection.connect(configuration: TestEnvironment.redisConfiguration())
+    }
+
+    @Test func publishingTwiceQueuesOnce() async throws {
+        let redis = try await connection()
+        let jobs = (0..<25).map { _ in PublishedJob(id: UUIDv7.make()) }
+        let dispatch = self.dispatch
+        let (first, second, depth) = try await redis.withSession { session in
+            (try dispatch.publish(jobs, in: session), try dispatch.publish(jobs, in: session), try dispatch.depth(in: session))
+        }
+        #expect(first == 25)
+        #expect(second == 0)
+        #expect(depth.ready == 25)
+    }
+
+    @Test func aClaimLeasesSeveralJobsInOrderWithOwnerAndAttempt() async throws {
+        let redis = try await connection()
+        let jobs = (0..<25).map { _ in PublishedJob(id: UUIDv7.make()) }
+        let dispatch = self.dispatch
+        let (claimed, depth) = try await redis.withSession { session in
+            try dispatch.publish(jobs, in: session)
+            return (try dispatch.claim(owner: "w1", max: 10, lease: .seconds(30), in: session), try dispatch.depth(in: session))
+        }
+        #expect(claimed.map(\.id) == jobs.prefix(10).map(\.id))
+        #expect(claimed.allSatisfy { $0.attempt == 1 && $0.owner == "w1" })
+        #expect(depth.ready == 15)
+        #expect(depth.leased == 10)
+    }
+
+    @Test func finishingIsFencedByTheLeaseToken() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let id = UUIDv7.make()
+        let claimed = try await redis.withSession { session in
+            try dispatch.publish([PublishedJob(id: id)], in: session)
+            return try dispatch.claim(owner: "w1", max: 1, lease: .seconds(30), in: session)
+        }
+        let impostor = ClaimedJob(id: id, attempt: 1, owner: "w2")
+        let stale = ClaimedJob(id: id, attempt: 0, owner: "w1")
+        let (wrong, right, again, depth) = try await redis.withSession { session in
+            (
+                try dispatch.finish([impostor, stale], in: session), try dispatch.finish(claimed, in: session),
+                try dispatch.publish([PublishedJob(id: id)], in: session), try dispatch.depth(in: session)
+            )
+        }
+        #expect(wrong == 0)
+        #expect(right == 1)
+        // Once finished, the id is forgotten: publishing it again is new work.
+        #expect(again == 1)
+        #expect(depth.leased == 0)
+    }
+
+    @Test func anExpiredLeaseReturnsTheJobWithTheNextAttempt() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let id = UUIDv7.make()
+        let first = try await redis.withSession { session in
+            try dispatch.publish([PublishedJob(id: id, attemptsSoFar: 2)], in: session)
+            return try dispatch.claim(owner: "crashed", max: 1, lease: .milliseconds(100), in: session)
+        }
+        #expect(first.first?.attempt == 3)
+        try await Task.sleep(for: .milliseconds(150))
+        let (second, lost, staleAck) = try await redis.withSession { session in
+            let second = try dispatch.claim(owner: "w2", max: 1, lease: .seconds(30), in: session)
+            return (second, try dispatch.extend(first, lease: .seconds(30), in: session), try dispatch.finish(first, in: session))
+        }
+        #expect(second == [ClaimedJob(id: id, attempt: 4, owner: "w2")])
+        #expect(lost == [id])
+        #expect(staleAck == 0)
+    }
+
+    @Test func heartbeatsKeepALeaseAlive() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let claimed = try await redis.withSession { session in
+            try dispatch.publish([PublishedJob(id: UUIDv7.make())], in: session)
+            return try dispatch.claim(owner: "w1", max: 1, lease: .milliseconds(200), in: session)
+        }
+        for _ in 0..<4 {
+            try await Task.sleep(for: .milliseconds(100))
+            let lost = try await redis.withSession { try dispatch.extend(claimed, lease: .milliseconds(200), in: $0) }
+            #expect(lost.isEmpty)
+        }
+        let stolen = try await redis.withSession { try dispatch.claim(owner: "w2", max: 1, lease: .seconds(1), in: $0) }
+        #expect(stolen.isEmpty)
+    }
+
+    @Test func aRetryWaitsOutItsDelay() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let claimed = try await redis.withSession { session in
+            try dispatch.publish([PublishedJob(id: UUIDv7.make())], in: session)
+            return try dispatch.claim(owner: "w1", max: 1, lease: .seconds(30), in: session)
+        }
+        let (scheduled, tooEarly) = try await redis.withSession { session in
+            (try dispatch.retry(claimed[0], after: .milliseconds(300), in: session),
+             try dispatch.claim(owner: "w1", max: 1, lease: .seconds(30), in: session))
+        }
+        #expect(scheduled)
+        #expect(tooEarly.isEmpty)
+        try await Task.sleep(for: .milliseconds(350))
+        let due = try await redis.withSession { try dispatch.claim(owner: "w1", max: 1, lease: .seconds(30), in: $0) }
+        #expect(due.map(\.attempt) == [2])
+    }
+
+    @Test func aFutureRunTimeIsScheduledNotReady() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let (depth, claimed) = try await redis.withSession { session in
+            try dispatch.publish([PublishedJob(id: UUIDv7.make(), runAt: Date().addingTimeInterval(60))], in: session)
+            return (try dispatch.depth(in: session), try dispatch.claim(owner: "w1", max: 5, lease: .seconds(1), in: session))
+        }
+        #expect(depth.scheduled == 1)
+        #expect(claimed.isEmpty)
+    }
+
+    @Test func releasedJobsGoBackFirstWithoutSpendingAnAttempt() async throws {
+        let redis = try await connection()
+        let dispatch = self.dispatch
+        let jobs = (0..<3).map { _ in PublishedJob(id: UUIDv7.make()) }
+        let claimed = try await redis.withSession { session in
+            try dispatch.publish(jobs, in: session)
+            return try dispatch.claim(owner: "stopping", max: 1, lease: .seconds(30), in: session)
+        }
+        let (released, next) = try await redis.withSession { session in
+            (try dispatch.release(claimed, in: session), try dispatch.claim(owner: "w2", max: 1, lease: .seconds(30), in: session))
+        }
+        #expect(released == 1)
+        #expect(next == [ClaimedJob(id: jobs[0].id, attempt: 1, owner: "w2")])
+    }
+
+    @Test func aBlockingWaitWakesWhenAJobArrives() async throws {
+        let configuration = try TestEnvironment.redisConfiguration()
+        let waiter = try await RedisConnection.connect(configuration: configuration.forBlockingCommands(upTo: .seconds(5)))
+        let publisher = try await connection()
+        let dispatch = self.dispatch
+        let id = UUIDv7.make()
+        let clock = ContinuousClock()
+        let waiting = Task {
+            try await waiter.withSession { session -> [ClaimedJob] in
+                guard try dispatch.waitForReady(owner: "w1", timeout: .seconds(5), in: session) else { return [] }
+                return try dispatch.claim(owner: "w1", max: 10, lease: .seconds(30), in: session)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let published = clock.now
+        _ = try await publisher.withSession { try dispatch.publish([PublishedJob(id: id)], in: $0) }
+        let claimed = try await waiting.value
+        #expect(claimed.map(\.id) == [id])
+        #expect(clock.now - published < .milliseconds(500))
+    }
+
+    @Test func aBlockingWaitTimesOutEmptyHanded() async throws {
+        let configuration = try TestEnvironment.redisConfiguration().forBlockingCommands(upTo: .seconds(1))
+        let waiter = try await RedisConnection.connect(configuration: configuration)
+        let dispatch = self.dispatch
+        let arrived = try await waiter.withSession { try dispatch.waitForReady(owner: "w1", timeout: .milliseconds(100), in: $0) }
+        #expect(!arrived)
+    }
+}
