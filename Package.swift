@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries: module maps only.
@@ -56,7 +57,11 @@ let package = Package(
 
         .target(
             name: "JobQueue",
-            dependencies: ["DocketCore", "PostgresClient", "RedisClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DocketCore", "PostgresClient", "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
 

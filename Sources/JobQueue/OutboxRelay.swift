@@ -1,0 +1,118 @@
+import DocketCore
+import Foundation
+import Logging
+import PostgresClient
+import RedisClient
+import ServiceLifecycle
+
+/// Moves committed, unpublished ledger rows to Redis (DESIGN.md "The relay
+/// publishes"). Woken by the enqueuing transaction's NOTIFY, polling as a
+/// fallback; drains in bounded batches until nothing is left.
+///
+/// Each batch is one Postgres transaction that locks its rows with
+/// `FOR UPDATE SKIP LOCKED`, publishes them (one Redis hop), and marks them
+/// published: relays in several API replicas share the work without waiting
+/// on each other. Redis down → the transaction rolls back, the rows stay
+/// unpublished and the next pass retries; nothing is lost.
+public struct OutboxRelay: Service {
+    public struct Configuration: Sendable {
+        public var batchSize = 500
+        /// The fallback poll when no NOTIFY arrives.
+        public var pollInterval: Duration = .seconds(1)
+        /// The pause after a failed pass (Redis or Postgres down).
+        public var failureBackoff: Duration = .milliseconds(500)
+        public init() {}
+    }
+
+    private let postgres: PostgresPool
+    private let redis: RedisPool
+    private let configuration: Configuration
+    private let logger: Logger
+
+    public init(postgres: PostgresPool, redis: RedisPool, configuration: Configuration = .init(), logger: Logger) {
+        self.postgres = postgres
+        self.redis = redis
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let wake = WakeSignal()
+        let events = PostgresListener.events(
+            configuration: postgres.configuration, channels: [JobLedger.notifyChannel], logger: logger
+        )
+        // Any event, a NOTIFY or a (re)connect that may have missed some, means "look now".
+        let listening = Task { for await _ in events { wake.signal() } }
+        defer { listening.cancel() }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await drain()
+                    await wake.wait(timeout: configuration.pollInterval)
+                } catch {
+                    logger.warning("relay pass failed; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: configuration.failureBackoff)  // cancelled: the loop ends
+                }
+            }
+        }
+    }
+
+    /// Publishes batches until no unpublished row is left; returns how many
+    /// rows this relay published.
+    @discardableResult
+    public func drain() async throws -> Int {
+        var total = 0
+        while true {
+            let published = try await publishBatch()
+            total += published
+            if published < configuration.batchSize { return total }
+        }
+    }
+
+    /// One batch: lock and read rows (one Postgres hop), publish them (one
+    /// Redis hop), mark them and commit (one Postgres hop), all on one
+    /// connection so the row locks hold throughout.
+    private func publishBatch() async throws -> Int {
+        let redis = self.redis
+        let limit = configuration.batchSize
+        let logger = self.logger
+        return try await postgres.withConnection { connection in
+            let rows = try await connection.withSession { session in
+                try session.executeScript("BEGIN")
+                return try session.query(
+                    """
+                    SELECT id, kind, run_at, attempt FROM jobs
+                    WHERE published_at IS NULL AND state IN ('queued', 'retrying')
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                    """,
+                    limit
+                )
+            }
+            do {
+                let batch = try OutboxBatch(rows: rows)
+                if !batch.ids.isEmpty {
+                    try await redis.withSession { try batch.publish(in: $0) }
+                }
+                try await connection.withSession { session in
+                    if !batch.ids.isEmpty {
+                        try session.query("UPDATE jobs SET published_at = now() WHERE id = ANY($1::uuid[])", batch.ids)
+                    }
+                    try session.executeScript("COMMIT")
+                }
+                return batch.ids.count
+            } catch {
+                await OutboxRelay.rollback(connection, logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static func rollback(_ connection: PostgresConnection, logger: Logger) async {
+        do {
+            try await connection.withSession { try $0.executeScript("ROLLBACK") }
+        } catch {
+            // A lost connection rolled back by itself; the pool replaces it.
+            logger.debug("relay rollback failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
