@@ -90,7 +90,13 @@ public actor RedisConnection: PooledConnection {
         var delay = Duration.milliseconds(10)
         while true {
             do {
-                return try RedisContext(configuration: configuration)
+                let context = try RedisContext(configuration: configuration)
+                // A restarted server answers LOADING until its AOF is read:
+                // not ready yet, like a refused connection.
+                if case .error(let message) = try context.execute(RedisCommand("PING")), message.hasPrefix("LOADING") {
+                    throw RedisError(.connectionFailed, message)
+                }
+                return context
             } catch let error as RedisError where error.code == .connectionFailed {
                 guard clock.now + delay < deadline else { throw error }
                 // Sleeping blocks only this connection's own thread.
