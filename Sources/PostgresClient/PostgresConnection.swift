@@ -45,6 +45,7 @@ public actor PostgresConnection: PooledConnection {
     }
 
     /// Runs `body` on the connection's thread with synchronous access.
+    @discardableResult
     public func withSession<R: Sendable>(_ body: @Sendable (borrowing PostgresSession) throws -> R) throws -> R {
         let session = PostgresSession(handle: try liveHandle())
         do {

@@ -28,6 +28,7 @@ public final class PostgresPool: Sendable {
         }
     }
 
+    @discardableResult
     public func withSession<R: Sendable>(
         _ body: @Sendable (borrowing PostgresSession) throws -> R
     ) async throws -> R {

@@ -45,6 +45,7 @@ public actor RedisConnection: PooledConnection {
 
     /// Runs `body` on the connection's thread with synchronous access: any
     /// number of commands, pipelines and scripts in one hop.
+    @discardableResult
     public func withSession<R: Sendable>(_ body: @Sendable (borrowing RedisSession) throws -> R) throws -> R {
         let session = RedisSession(context: try usableContext())
         return try body(session)

@@ -25,6 +25,7 @@ public final class RedisPool: Sendable {
     }
 
     /// Runs `body` synchronously on a pooled connection's thread: one hop.
+    @discardableResult
     public func withSession<R: Sendable>(_ body: @Sendable (borrowing RedisSession) throws -> R) async throws -> R {
         try await pool.withConnection { try await $0.withSession(body) }
     }

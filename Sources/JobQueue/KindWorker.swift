@@ -1,0 +1,148 @@
+import DocketCore
+import Foundation
+import Logging
+import PostgresClient
+import RedisClient
+import ServiceLifecycle
+import Synchronization
+
+/// One kind's share of a `WorkerRuntime`: the claim loop, the heartbeat,
+/// and the jobs in flight.
+final class KindWorker: Sendable {
+    let handler: JobHandler
+    let postgres: PostgresPool
+    let redis: RedisPool
+    let configuration: WorkerRuntime.Configuration
+    let logger: Logger
+    let dispatch: RedisDispatch
+    let running = RunningJobs()
+    /// Signalled when a job ends or shutdown begins.
+    let changed = WakeSignal()
+    private let stopping = Atomic<Bool>(false)
+
+    init(handler: JobHandler, postgres: PostgresPool, redis: RedisPool,
+         configuration: WorkerRuntime.Configuration, logger: Logger) {
+        self.handler = handler
+        self.postgres = postgres
+        self.redis = redis
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "job.kind"] = "\(handler.kind)"
+        self.logger = logger
+        self.dispatch = RedisDispatch(kind: handler.kind)
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+    var owner: String { configuration.workerID }
+
+    func run() async throws {
+        let blocking = RedisConnection(
+            configuration: redis.configuration.forBlockingCommands(upTo: configuration.idleWait), logger: logger
+        )
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.heartbeat() }
+            await withGracefulShutdownHandler {
+                await claimLoop(group: &group, blocking: blocking)
+            } onGracefulShutdown: {
+                self.stopping.store(true, ordering: .relaxed)
+                self.changed.signal()
+            }
+            await drain(group: &group)
+        }
+        await blocking.close()
+    }
+
+    /// Claims while there are free slots, blocking on Redis when idle.
+    private func claimLoop(group: inout DiscardingTaskGroup, blocking: RedisConnection) async {
+        var failures = 0
+        while !isStopping && !Task.isCancelled {
+            let free = configuration.concurrency - running.count
+            if free <= 0 {
+                await changed.wait(timeout: configuration.idleWait)
+                continue
+            }
+            do {
+                let claimed = try await claim(max: free, blocking: blocking)
+                failures = 0
+                try await start(claimed, in: &group)
+            } catch {
+                failures += 1
+                logger.warning("claiming failed; backing off", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(failures, 6))))  // cancelled: the loop ends
+            }
+        }
+    }
+
+    private func claim(max: Int, blocking: RedisConnection) async throws -> [ClaimedJob] {
+        let (dispatch, owner, lease) = (self.dispatch, self.owner, configuration.lease)
+        let claimed = try await redis.withSession { try dispatch.claim(owner: owner, max: max, lease: lease, in: $0) }
+        if !claimed.isEmpty { return claimed }
+        let wait = configuration.idleWait
+        _ = try await blocking.withSession { try dispatch.waitForReady(owner: owner, timeout: wait, in: $0) }
+        return []
+    }
+
+    /// Loads the claimed jobs' rows and starts the live ones; a job the
+    /// ledger says is finished (a redelivery) is acked without running.
+    private func start(_ claimed: [ClaimedJob], in group: inout DiscardingTaskGroup) async throws {
+        guard !claimed.isEmpty else { return }
+        let rows = try await postgres.withSession { try JobLedger.load(claimed.map(\.id), in: $0) }
+        var finished: [ClaimedJob] = []
+        for job in claimed {
+            guard let row = rows[job.id], row.state.isLive else {
+                finished.append(job)
+                continue
+            }
+            running.insert(job)
+            group.addTask { await self.execute(job, row) }
+        }
+        if !finished.isEmpty {
+            let (dispatch, done) = (self.dispatch, finished)
+            try await redis.withSession { try dispatch.finish(done, in: $0) }
+        }
+    }
+
+    /// Waits for running jobs up to the grace period, then cancels them and
+    /// hands their jobs back.
+    private func drain(group: inout DiscardingTaskGroup) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.shutdownGrace
+        while running.count > 0 && clock.now < deadline {
+            await changed.wait(timeout: min(.milliseconds(100), deadline - clock.now))
+        }
+        let left = running.all
+        group.cancelAll()
+        guard !left.isEmpty else { return }
+        let dispatch = self.dispatch
+        do {
+            let released = try await redis.withSession { try dispatch.release(left, in: $0) }
+            logger.info("handed jobs back at shutdown", metadata: ["jobs.released": "\(released)"])
+        } catch {
+            // Their leases expire and the jobs return to ready anyway.
+            logger.warning("could not hand jobs back; their leases will expire", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Extends the leases of running jobs a few times per lease period.
+    private func heartbeat() async {
+        let dispatch = self.dispatch
+        let lease = configuration.lease
+        while !isStopping || running.count > 0 {
+            do {
+                try await Task.sleep(for: lease / 3)
+            } catch {
+                return
+            }
+            let jobs = running.all
+            guard !jobs.isEmpty else { continue }
+            do {
+                let lost = try await redis.withSession { try dispatch.extend(jobs, lease: lease, in: $0) }
+                if !lost.isEmpty {
+                    logger.warning("leases lost while running", metadata: ["jobs.lost": "\(lost.count)"])
+                }
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
