@@ -95,7 +95,7 @@ let package = Package(
             path: "Tests/DocketTesting",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO"], swiftSettings: swiftSettings),
+        .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO", "DocketTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisClientTests",

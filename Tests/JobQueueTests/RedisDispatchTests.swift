@@ -86,11 +86,12 @@ import Testing
         let dispatch = self.dispatch
         let claimed = try await redis.withSession { session in
             try dispatch.publish([PublishedJob(id: UUIDv7.make())], in: session)
-            return try dispatch.claim(owner: "w1", max: 1, lease: .milliseconds(200), in: session)
+            return try dispatch.claim(owner: "w1", max: 1, lease: .seconds(1), in: session)
         }
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(100))
-            let lost = try await redis.withSession { try dispatch.extend(claimed, lease: .milliseconds(200), in: $0) }
+        // 1.6 s in all, well past the 1 s lease, kept alive by extensions.
+        for _ in 0..<8 {
+            try await Task.sleep(for: .milliseconds(200))
+            let lost = try await redis.withSession { try dispatch.extend(claimed, lease: .seconds(1), in: $0) }
             #expect(lost.isEmpty)
         }
         let stolen = try await redis.withSession { try dispatch.claim(owner: "w2", max: 1, lease: .seconds(1), in: $0) }

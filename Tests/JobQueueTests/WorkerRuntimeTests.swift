@@ -169,7 +169,7 @@ struct RuntimeFixture {
             try JobLedger.enqueue([NewJob(kind: kind, payload: "{\"long\": true}"), NewJob(kind: kind)], in: tx)
         }
         try await OutboxRelay(postgres: fixture.postgres, redis: fixture.redis, logger: Logger(label: "test")).drain()
-        try await fixture.run(fixture.runtime(handler, grace: .seconds(1))) { started.value == 2 }
+        try await fixture.run(fixture.runtime(handler, grace: .seconds(3))) { started.value == 2 }
         #expect(try await fixture.states() == ["succeeded": 1, "queued": 1])
         let ready = try await fixture.redis.send("LLEN", "docket:{\(kind.rawValue)}:ready").int
         #expect(ready == 1)
