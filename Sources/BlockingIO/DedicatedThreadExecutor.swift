@@ -21,11 +21,12 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
 
     /// Starts the thread; `name` shows in debuggers and `top -H`.
     ///
-    /// After each burst of work the thread spins for up to `spin` before it
-    /// sleeps: a caller awaiting one reply usually sends its next command
-    /// within microseconds, and catching it awake saves a futex wake-up,
-    /// which on a busy two-core machine costs more than the round trip.
-    public init(name: String, spin: Duration = .microseconds(50)) {
+    /// With a non-zero `spin`, the thread spins that long after each burst
+    /// of work before it sleeps: a caller awaiting one reply usually sends
+    /// its next command within microseconds, and catching it awake saves a
+    /// futex wake-up. Off by default: on two cores, many spinning
+    /// connection threads starve the cooperative pool under load.
+    public init(name: String, spin: Duration = .zero) {
         self.spin = spin
         // The thread holds the executor until `shutdown()` lets the loop end.
         let thread = Thread { self.runLoop() }

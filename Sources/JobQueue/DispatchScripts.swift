@@ -128,4 +128,13 @@ enum DispatchScripts {
         end
         return released
         """)
+
+    /// KEYS: parked, ready. Returns a dead worker's parked ids to the front
+    /// of ready; returns how many.
+    static let unpark = RedisScript("""
+        local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+        redis.call('DEL', KEYS[1])
+        for i = #ids, 1, -1 do redis.call('LPUSH', KEYS[2], ids[i]) end
+        return #ids
+        """)
 }

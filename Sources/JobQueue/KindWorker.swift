@@ -19,6 +19,7 @@ final class KindWorker: Sendable {
     /// Signalled when a job ends or shutdown begins.
     let changed = WakeSignal()
     private let stopping = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
 
     init(handler: JobHandler, postgres: PostgresPool, redis: RedisPool,
          configuration: WorkerRuntime.Configuration, logger: Logger) {
@@ -33,6 +34,8 @@ final class KindWorker: Sendable {
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
+    /// True once `run` has returned: no job of this kind is held any more.
+    var isFinished: Bool { finished.load(ordering: .relaxed) }
     var owner: String { configuration.workerID }
 
     func run() async throws {
@@ -50,6 +53,7 @@ final class KindWorker: Sendable {
             await drain(group: &group)
         }
         await blocking.close()
+        finished.store(true, ordering: .relaxed)
     }
 
     /// Claims while there are free slots, blocking on Redis when idle.

@@ -23,10 +23,14 @@ struct OutboxBatch: Sendable {
         self.byKind = byKind
     }
 
-    /// Publishes every kind's jobs in one hop.
-    func publish(in session: borrowing RedisSession) throws {
+    /// Publishes every kind's jobs in one hop; returns how many Redis did
+    /// not know yet.
+    @discardableResult
+    func publish(in session: borrowing RedisSession) throws -> Int {
+        var added = 0
         for (kind, jobs) in byKind {
-            try RedisDispatch(kind: kind).publish(jobs, in: session)
+            added += try RedisDispatch(kind: kind).publish(jobs, in: session)
         }
+        return added
     }
 }

@@ -47,13 +47,41 @@ public struct WorkerRuntime: Service {
     }
 
     public func run() async throws {
+        let workers = handlers.map { handler in
+            KindWorker(handler: handler, postgres: postgres, redis: redis, configuration: configuration, logger: logger)
+        }
         try await withThrowingDiscardingTaskGroup { group in
-            for handler in handlers {
-                let worker = KindWorker(
-                    handler: handler, postgres: postgres, redis: redis, configuration: configuration, logger: logger
-                )
+            group.addTask { await register(workers) }
+            for worker in workers {
                 group.addTask { try await worker.run() }
             }
+        }
+    }
+
+    /// Keeps this process's entry in the worker registry fresh while any of
+    /// its kind workers runs, and removes it when all have stopped.
+    private func register(_ workers: [KindWorker]) async {
+        let (id, redis, concurrency, lease) = (configuration.workerID, redis, configuration.concurrency, configuration.lease)
+        let kinds = handlers.map(\.kind.rawValue)
+        while !workers.allSatisfy(\.isFinished) {
+            let running = workers.flatMap { $0.running.all }
+            do {
+                try await redis.withSession { session in
+                    try WorkerRegistry.beat(
+                        workerID: id, kinds: kinds, concurrency: concurrency, running: running, ttl: lease, in: session
+                    )
+                }
+            } catch {
+                logger.warning("worker registry heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            for _ in 0..<10 where !workers.allSatisfy(\.isFinished) {
+                try? await Task.sleep(for: lease / 30)  // cancelled: the loop checks again
+            }
+        }
+        do {
+            try await redis.withSession { try WorkerRegistry.remove(workerID: id, in: $0) }
+        } catch {
+            logger.info("could not remove the registry entry; it expires", metadata: ["error": "\(error)"])
         }
     }
 

@@ -54,11 +54,11 @@ final class ConnectionCounter: Sendable {
 
     @Test func anExhaustedPoolFailsAtItsDeadline() async throws {
         let pool = ConnectionPool(maxConnections: 1, checkoutTimeout: .milliseconds(150)) { ConnectionCounter().make() }
-        let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .seconds(1)) } }
+        let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .seconds(10)) } }
         try await Task.sleep(for: .milliseconds(30))
         let clock = ContinuousClock()
         let start = clock.now
-        // The holder keeps its connection for a second: had the caller not
+        // The holder keeps its connection for ten seconds: had the caller not
         // given up at its deadline, it would have got that connection.
         let error = await #expect(throws: ConnectionPoolError.self) {
             try await pool.withConnection { _ in }

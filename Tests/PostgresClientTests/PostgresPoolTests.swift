@@ -8,7 +8,7 @@ import Testing
         configuration.maxConnections = 1
         configuration.checkoutTimeout = .milliseconds(300)
         let pool = PostgresPool(configuration: configuration)
-        let holder = Task { try await pool.query("SELECT pg_sleep(1.5)") }
+        let holder = Task { try await pool.query("SELECT pg_sleep(4)") }
         try await Task.sleep(for: .milliseconds(100))
         let clock = ContinuousClock()
         let start = clock.now
@@ -16,7 +16,7 @@ import Testing
         let waited = clock.now - start
         #expect(error?.code == .poolExhausted)
         #expect(error?.isUnavailable == true)
-        // The holder sleeps 1.5 s: an error, not a connection, means the deadline worked.
+        // The holder sleeps 4 s: an error, not a connection, means the deadline worked.
         #expect(waited >= .milliseconds(280))
         _ = try await holder.value
         // Once the holder is done, the pool serves again.

@@ -76,7 +76,10 @@ import Testing
     }
 
     @Test func thePoolServesConcurrentCallers() async throws {
-        let pool = RedisPool(configuration: try TestEnvironment.redisConfiguration(), maxConnections: 4)
+        // A generous checkout deadline: this is about sharing, not speed, and
+        // the whole suite competes for two cores.
+        let pool = RedisPool(configuration: try TestEnvironment.redisConfiguration(), maxConnections: 4,
+                             checkoutTimeout: .seconds(60))
         let key = keys("concurrent")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<200 { group.addTask { try await pool.send("INCR", key) } }

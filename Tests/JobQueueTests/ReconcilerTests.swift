@@ -1,0 +1,78 @@
+import DocketCore
+import DocketTesting
+import Foundation
+import JobQueue
+import Logging
+import PostgresClient
+import RedisClient
+import Synchronization
+import Testing
+
+/// Losing Redis costs latency, never a job. Each test flushes a private
+/// redis-server, never the shared one.
+@Suite struct ReconcilerTests {
+    @Test func aFlushedRedisIsRebuiltFromTheLedgerAndEveryJobCompletes() async throws {
+        let server = try PrivateRedisServer()
+        try await server.start()
+        let base = try await RuntimeFixture.make()
+        let fixture = RuntimeFixture(database: base.database, postgres: base.postgres,
+                                     redis: RedisPool(configuration: server.configuration))
+        let ids = try await fixture.enqueue(1000)
+        try await fixture.redis.send("FLUSHALL")
+        let reconciler = Reconciler(postgres: fixture.postgres, redis: fixture.redis, logger: Logger(label: "test"))
+        #expect(try await reconciler.reconcile() == Reconciler.Report(republished: 1000, unparked: 0))
+        #expect(try await reconciler.reconcile() == Reconciler.Report())
+        let counter = RunCounter()
+        let handler = JobHandler(kind: fixture.kind) { _ in
+            counter.increment()
+            return .done
+        }
+        try await fixture.run(fixture.runtime(handler)) { try await fixture.states()["succeeded"] == ids.count }
+        #expect(try await fixture.states() == ["succeeded": 1000])
+        #expect(counter.value == 1000)
+        try await fixture.tearDown()
+    }
+
+    /// A worker that dies between its blocking wait and its claim leaves the
+    /// id parked under its name; once its registry entry is gone, the
+    /// reconciler returns the id to ready.
+    @Test func idsParkedByADeadWorkerGoBackToReady() async throws {
+        let fixture = try await RuntimeFixture.make()
+        let dispatch = RedisDispatch(kind: fixture.kind)
+        let id = try await fixture.enqueue(1)[0]
+        let blocking = try await RedisConnection.connect(
+            configuration: fixture.redis.configuration.forBlockingCommands(upTo: .seconds(1))
+        )
+        let owner = "dead-worker-\(UUID().uuidString.prefix(6))"
+        #expect(try await blocking.withSession { try dispatch.waitForReady(owner: owner, timeout: .seconds(1), in: $0) })
+        let reconciler = Reconciler(postgres: fixture.postgres, redis: fixture.redis, logger: Logger(label: "test"))
+        let report = try await reconciler.reconcile()
+        #expect(report.unparked >= 1)
+        let claimed = try await fixture.redis.withSession { try dispatch.claim(owner: "alive", max: 1, lease: .seconds(5), in: $0) }
+        #expect(claimed.map(\.id) == [id])
+        try await fixture.tearDown()
+    }
+
+    @Test func aRunningWorkerIsRegisteredAndLeavesOnShutdown() async throws {
+        let fixture = try await RuntimeFixture.make()
+        let handler = JobHandler(kind: fixture.kind) { _ in
+            try await Task.sleep(for: .seconds(2))
+            return .done
+        }
+        let job = try await fixture.enqueue(1)[0].uuidString.lowercased()
+        let holder = Mutex<String?>(nil)
+        let redis = fixture.redis
+        // A 1.5 s lease: the registry is refreshed every 0.5 s, so it shows the job while it runs.
+        try await fixture.run(fixture.runtime(handler, lease: .milliseconds(1500))) {
+            for id in try await redis.send("SMEMBERS", "docket:workers").array?.compactMap(\.string) ?? [] {
+                let running = try await redis.send("HGET", "docket:workers:\(id)", "running").string ?? ""
+                if running.contains(job) { holder.withLock { $0 = id } }
+            }
+            return holder.withLock { $0 } != nil
+        }
+        let worker = try #require(holder.withLock { $0 })
+        #expect(try await redis.send("EXISTS", "docket:workers:\(worker)").int == 0)
+        #expect(try await redis.send("SISMEMBER", "docket:workers", worker).int == 0)
+        try await fixture.tearDown()
+    }
+}
