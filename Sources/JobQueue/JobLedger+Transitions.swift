@@ -10,7 +10,12 @@ public struct LedgerJob: Sendable {
     public let state: JobState
     public let payload: String
     public let maxAttempts: Int
+    /// The attempt count when an admin last requeued the job.
+    public let attemptFloor: Int
     public let documentID: UUID?
+
+    /// Whether `attempt` (as claimed) is the last this run allows.
+    public func isLastAttempt(_ attempt: Int) -> Bool { attempt - attemptFloor >= maxAttempts }
 }
 
 /// How an attempt ended, for `JobLedger.recordFailure`.
@@ -27,7 +32,7 @@ extension JobLedger {
     public static func load(_ ids: [UUID], in session: borrowing PostgresSession) throws -> [UUID: LedgerJob] {
         guard !ids.isEmpty else { return [:] }
         let rows = try session.query(
-            "SELECT id, kind, state, payload::text, max_attempts, document_id FROM jobs WHERE id = ANY($1::uuid[])", ids
+            "SELECT id, kind, state, payload::text, max_attempts, attempt_floor, document_id FROM jobs WHERE id = ANY($1::uuid[])", ids
         )
         var jobs: [UUID: LedgerJob] = [:]
         for row in rows {
@@ -38,7 +43,7 @@ extension JobLedger {
             jobs[id] = LedgerJob(
                 id: id, kind: JobKind(try row.decode(1, as: String.self)), state: state,
                 payload: try row.decode(3, as: String.self), maxAttempts: try row.decode(4, as: Int.self),
-                documentID: try row.decode(5, as: UUID?.self)
+                attemptFloor: try row.decode(5, as: Int.self), documentID: try row.decode(6, as: UUID?.self)
             )
         }
         return jobs

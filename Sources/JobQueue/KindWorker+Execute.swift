@@ -23,8 +23,8 @@ extension KindWorker {
             return
         } catch {
             let failure = (error as? JobFailure) ?? JobFailure(.internal, "\(error)")
-            let dead = !failure.isRetryable || job.attempt >= row.maxAttempts
-            let delay = handler.backoff.delay(afterAttempt: job.attempt)
+            let dead = !failure.isRetryable || row.isLastAttempt(job.attempt)
+            let delay = handler.backoff.delay(afterAttempt: job.attempt - row.attemptFloor)
             logger.info("job failed", metadata: [
                 "job.error_code": "\(failure.code)", "job.outcome": "\(dead ? "dead" : "retried")",
             ])

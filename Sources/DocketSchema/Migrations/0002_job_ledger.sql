@@ -7,7 +7,12 @@ CREATE TABLE jobs (
     payload            jsonb NOT NULL DEFAULT '{}',
     state              text NOT NULL DEFAULT 'queued'
                        CHECK (state IN ('queued', 'running', 'retrying', 'succeeded', 'dead', 'discarded')),
-    attempt            integer NOT NULL DEFAULT 0,  -- the fencing number of the current lease
+    -- Attempts begun, ever: the fencing number of a lease and the number of
+    -- its job_attempts row. Never reset, so numbers stay unique.
+    attempt            integer NOT NULL DEFAULT 0,
+    -- `attempt` when an admin last requeued the job: this run has spent
+    -- attempt - attempt_floor of its max_attempts.
+    attempt_floor      integer NOT NULL DEFAULT 0,
     max_attempts       integer NOT NULL CHECK (max_attempts > 0),
     run_at             timestamptz NOT NULL DEFAULT now(),
     priority           smallint NOT NULL DEFAULT 0,
