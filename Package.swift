@@ -78,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "DocketCore", "RedisClient", "PostgresClient",
+                "DocketCore", "RedisClient", "PostgresClient", "JobQueue",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["DocketTesting", "DocketSchema", "docketctl"],
+            dependencies: ["DocketTesting", "DocketSchema", "JobQueue", "docketctl", "docket-bench"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,113 @@
+import DocketCore
+import DocketTesting
+import Foundation
+import JobQueue
+import Logging
+import PostgresClient
+import RedisClient
+import Testing
+
+/// Real worker processes (`docket-bench worker`), killed and stopped the
+/// way production ones are.
+/// Serialized: the workers share the `sleep` queue of the one test Redis.
+@Suite(.serialized) struct WorkerCrashTests {
+    struct Stack {
+        let database: TestDatabase
+        let postgres: PostgresPool
+        let redis: RedisPool
+
+        static func make() async throws -> Stack {
+            let database = try await TestDatabase.createMigrated()
+            let postgres = PostgresPool(configuration: database.configuration)
+            try await postgres.query("CREATE TABLE effects (job_id uuid NOT NULL)")
+            // Test kinds share one Redis: start from empty queues for them.
+            let redis = RedisPool(configuration: try TestEnvironment.redisConfiguration())
+            return Stack(database: database, postgres: postgres, redis: redis)
+        }
+
+        func worker(lease: String = "1s", grace: String = "25s") throws -> ChildProcess {
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATABASE_URL"] = database.connectionString
+            environment["DOCKET_LEASE"] = lease
+            environment["DOCKET_SHUTDOWN_GRACE"] = grace
+            return try ChildProcess.spawn(
+                [try BuiltProducts.executable("docket-bench").path, "worker", "--kinds", "sleep"], environment: environment
+            )
+        }
+
+        /// Enqueues one `sleep` job whose success inserts into `effects`, and publishes it.
+        func enqueueSleep(ms: Int) async throws -> UUID {
+            let id = try await postgres.transaction { tx in
+                try JobLedger.enqueue([NewJob(kind: JobKind("sleep"), payload: "{\"ms\": \(ms), \"effect_table\": \"effects\"}")], in: tx)[0]
+            }
+            try await OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test")).drain()
+            return id
+        }
+
+        func state(of id: UUID) async throws -> String? {
+            try await postgres.query("SELECT state FROM jobs WHERE id = $1", id).scalar(String.self)
+        }
+
+        func isLeased(_ id: UUID) async throws -> Bool {
+            try await redis.send("HEXISTS", "docket:{sleep}:lease", id.uuidString.lowercased()).int == 1
+        }
+
+        func tearDown() async throws {
+            await postgres.shutdown()
+            try await database.drop()
+        }
+    }
+
+    static func waitUntil(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// kill -9 mid-job: the lease expires, another worker runs the job, and
+    /// the ledger shows one success with the effect written once.
+    @Test func aJobOfAKilledWorkerRunsAgainAfterItsLeaseAndHappensOnce() async throws {
+        let stack = try await Stack.make()
+        let id = try await stack.enqueueSleep(ms: 1500)
+        let doomed = try stack.worker()
+        try await Self.waitUntil { try await stack.isLeased(id) }
+        doomed.send(SIGKILL)
+        #expect(await doomed.exitStatus() == 128 + SIGKILL)
+        let rescuer = try stack.worker()
+        try await Self.waitUntil { try await stack.state(of: id) == "succeeded" }
+        rescuer.send(SIGTERM)
+        #expect(await rescuer.exitStatus() == 0)
+        #expect(try await stack.postgres.query("SELECT count(*) FROM effects WHERE job_id = $1", id).scalar(Int.self) == 1)
+        #expect(try await stack.postgres.query("SELECT attempt FROM jobs WHERE id = $1", id).scalar(Int.self) == 2)
+        try await stack.tearDown()
+    }
+
+    /// SIGTERM mid-job with time to spare: the job finishes, the worker exits 0.
+    @Test func sigtermLetsARunningJobFinish() async throws {
+        let stack = try await Stack.make()
+        let id = try await stack.enqueueSleep(ms: 800)
+        let worker = try stack.worker(lease: "15s", grace: "25s")
+        try await Self.waitUntil { try await stack.isLeased(id) }
+        worker.send(SIGTERM)
+        #expect(await worker.exitStatus() == 0)
+        #expect(try await stack.state(of: id) == "succeeded")
+        try await stack.tearDown()
+    }
+
+    /// SIGTERM with a job longer than the grace: handed back, never lost.
+    @Test func sigtermHandsBackAJobLongerThanTheGrace() async throws {
+        let stack = try await Stack.make()
+        let id = try await stack.enqueueSleep(ms: 20000)
+        let worker = try stack.worker(lease: "15s", grace: "500ms")
+        try await Self.waitUntil { try await stack.isLeased(id) }
+        worker.send(SIGTERM)
+        #expect(await worker.exitStatus() == 0)
+        #expect(try await stack.state(of: id) == "queued")
+        #expect(try await !stack.isLeased(id))
+        let ready = try await stack.redis.send("LRANGE", "docket:{sleep}:ready", 0, -1).array?.compactMap(\.string) ?? []
+        #expect(ready.contains(id.uuidString.lowercased()))
+        try await stack.tearDown()
+    }
+}
