@@ -111,3 +111,48 @@ import Testing
         try await stack.tearDown()
     }
 }
+
+/// Redis crashing under a running worker: the reconciler rebuilds what the
+/// crash lost from the ledger, and every job completes exactly once.
+@Suite struct RedisCrashTests {
+    @Test func everyJobCompletesAcrossARedisCrash() async throws {
+        let server = try PrivateRedisServer()
+        try await server.start()
+        let database = try await TestDatabase.createMigrated()
+        let postgres = PostgresPool(configuration: database.configuration)
+        try await postgres.query("CREATE TABLE effects (job_id uuid NOT NULL)")
+        let redis = RedisPool(configuration: server.configuration)
+        let ids = try await postgres.transaction { tx in
+            try JobLedger.enqueue((0..<300).map { _ in
+                NewJob(kind: JobKind("sleep"), payload: "{\"ms\": 10, \"effect_table\": \"effects\"}")
+            }, in: tx)
+        }
+        try await OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test")).drain()
+        var configuration = Reconciler.Configuration()
+        configuration.interval = .milliseconds(500)
+        let reconciler = Task {
+            try await Reconciler(postgres: postgres, redis: redis, configuration: configuration, logger: Logger(label: "test")).run()
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = database.connectionString
+        environment["REDIS_URL"] = "redis://127.0.0.1:\(server.port)/0"
+        environment["DOCKET_LEASE"] = "2s"
+        let worker = try ChildProcess.spawn(
+            [try BuiltProducts.executable("docket-bench").path, "worker", "--kinds", "sleep", "--concurrency", "4"],
+            environment: environment
+        )
+        let succeeded = { try await postgres.query("SELECT count(*) FROM jobs WHERE state = 'succeeded'").scalar(Int.self) ?? 0 }
+        try await WorkerCrashTests.waitUntil { try await succeeded() >= 30 }
+        await server.stop(signal: SIGKILL)
+        try await Task.sleep(for: .milliseconds(300))
+        try await server.start()
+        try await WorkerCrashTests.waitUntil(60) { try await succeeded() == ids.count }
+        worker.send(SIGTERM)
+        #expect(await worker.exitStatus() == 0)
+        reconciler.cancel()
+        #expect(try await postgres.query("SELECT count(*) FROM effects").scalar(Int.self) == ids.count)
+        #expect(try await postgres.query("SELECT count(DISTINCT job_id) FROM effects").scalar(Int.self) == ids.count)
+        await postgres.shutdown()
+        try await database.drop()
+    }
+}
