@@ -1,4 +1,5 @@
 import DocketCore
+import DocketSchema
 import DocketTesting
 import Foundation
 import JobQueue
@@ -154,5 +155,46 @@ import Testing
         #expect(try await postgres.query("SELECT count(DISTINCT job_id) FROM effects").scalar(Int.self) == ids.count)
         await postgres.shutdown()
         try await database.drop()
+    }
+}
+
+/// Postgres down for ten seconds under a running worker: completions wait
+/// (leases kept by heartbeat), and every job completes once it is back.
+@Suite struct PostgresOutageTests {
+    @Test func everyJobCompletesAcrossAPostgresOutage() async throws {
+        let server = try PrivatePostgresServer()
+        try await server.start()
+        let postgres = PostgresPool(configuration: PostgresConfiguration(server.connectionString))
+        try await PostgresMigrator.migrate(try DocketSchema.migrations(), on: PostgresConnection(configuration: postgres.configuration))
+        try await postgres.query("CREATE TABLE effects (job_id uuid NOT NULL)")
+        let redisServer = try PrivateRedisServer()
+        try await redisServer.start()
+        let redis = RedisPool(configuration: redisServer.configuration)
+        let ids = try await postgres.transaction { tx in
+            try JobLedger.enqueue((0..<200).map { _ in
+                NewJob(kind: JobKind("sleep"), payload: "{\"ms\": 20, \"effect_table\": \"effects\"}")
+            }, in: tx)
+        }
+        try await OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test")).drain()
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = server.connectionString
+        environment["REDIS_URL"] = "redis://127.0.0.1:\(redisServer.port)/0"
+        environment["DOCKET_LEASE"] = "5s"
+        let worker = try ChildProcess.spawn(
+            [try BuiltProducts.executable("docket-bench").path, "worker", "--kinds", "sleep", "--concurrency", "4"],
+            environment: environment
+        )
+        let succeeded = { try await postgres.query("SELECT count(*) FROM jobs WHERE state = 'succeeded'").scalar(Int.self) ?? 0 }
+        try await WorkerCrashTests.waitUntil { try await succeeded() >= 20 }
+        try await server.stop()
+        try await Task.sleep(for: .seconds(10))
+        try await server.start()
+        try await WorkerCrashTests.waitUntil(90) { try await succeeded() == ids.count }
+        worker.send(SIGTERM)
+        #expect(await worker.exitStatus() == 0)
+        #expect(try await postgres.query("SELECT count(*) FROM effects").scalar(Int.self) == ids.count)
+        #expect(try await postgres.query("SELECT count(DISTINCT job_id) FROM effects").scalar(Int.self) == ids.count)
+        await postgres.shutdown()
+        await server.destroy()
     }
 }
