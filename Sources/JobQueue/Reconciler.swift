@@ -70,7 +70,19 @@ public struct Reconciler: Service {
         var report = Report()
         report.republished = try await republishLiveJobs()
         report.unparked = try await unparkDeadWorkers()
+        try await pruneWorkerIndex()
         return report
+    }
+
+    /// Drops ids of workers whose registry entry expired (killed, lost) from
+    /// the index, so the list of live workers stays true.
+    private func pruneWorkerIndex() async throws {
+        try await redis.withSession { session in
+            let ids = try session.send("SMEMBERS", WorkerRegistry.index).array?.compactMap(\.string) ?? []
+            for id in ids where try !WorkerRegistry.isAlive(id, in: session) {
+                try session.send("SREM", WorkerRegistry.index, id)
+            }
+        }
     }
 
     /// True for the one replica whose SET NX won this interval.

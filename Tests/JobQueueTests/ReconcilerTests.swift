@@ -46,8 +46,11 @@ import Testing
         let owner = "dead-worker-\(UUID().uuidString.prefix(6))"
         #expect(try await blocking.withSession { try dispatch.waitForReady(owner: owner, timeout: .seconds(1), in: $0) })
         let reconciler = Reconciler(postgres: fixture.postgres, redis: fixture.redis, logger: Logger(label: "test"))
+        let ghost = "ghost-\(UUID().uuidString.prefix(6))"
+        try await fixture.redis.send("SADD", "docket:workers", ghost)
         let report = try await reconciler.reconcile()
         #expect(report.unparked >= 1)
+        #expect(try await fixture.redis.send("SISMEMBER", "docket:workers", ghost).int == 0)
         let claimed = try await fixture.redis.withSession { try dispatch.claim(owner: "alive", max: 1, lease: .seconds(5), in: $0) }
         #expect(claimed.map(\.id) == [id])
         try await fixture.tearDown()
