@@ -10,7 +10,9 @@ DOCKET_APT_PACKAGES=(
   docker-compose python3 python3-venv
 )
 
-docket_log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2; }
+# Never fails: a closed stderr (say, `| tee` killed by the same Ctrl-C)
+# must not stop a shutdown half-way.
+docket_log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2 2>/dev/null || true; }
 
 # Installs whatever of DOCKET_APT_PACKAGES (plus "$@") is missing.
 docket_install_packages() {
