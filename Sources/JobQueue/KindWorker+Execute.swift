@@ -106,7 +106,7 @@ extension KindWorker {
 
     static func isUnavailable(_ error: any Error) -> Bool {
         if let error = error as? PostgresError { return error.isUnavailable }
-        if let error = error as? RedisError { return error.code == .connectionLost || error.code == .connectionFailed }
+        if let error = error as? RedisError { return [.connectionLost, .connectionFailed, .poolExhausted].contains(error.code) }
         return false
     }
 }

@@ -13,6 +13,8 @@ public struct RedisError: Error, CustomStringConvertible, Sendable, Equatable {
         case errorReply = "error_reply"
         /// A reply of a type the caller did not expect.
         case unexpectedReply = "unexpected_reply"
+        /// Every pooled connection stayed busy past the checkout timeout.
+        case poolExhausted = "pool_exhausted"
     }
 
     public let code: Code

@@ -21,35 +21,39 @@ public final class RedisPool: Sendable {
 
     /// Runs `body` with a connection no other caller uses meanwhile.
     public func withConnection<R: Sendable>(_ body: (RedisConnection) async throws -> R) async throws -> R {
-        try await pool.withConnection(body)
+        do {
+            return try await pool.withConnection(body)
+        } catch let error as ConnectionPoolError where error.code != .shutdown {
+            throw RedisError(.poolExhausted, error.description)
+        }
     }
 
     /// Runs `body` synchronously on a pooled connection's thread: one hop.
     @discardableResult
     public func withSession<R: Sendable>(_ body: @Sendable (borrowing RedisSession) throws -> R) async throws -> R {
-        try await pool.withConnection { try await $0.withSession(body) }
+        try await withConnection { try await $0.withSession(body) }
     }
 
     @discardableResult
     public func send(_ command: RedisCommand) async throws -> RedisValue {
-        try await pool.withConnection { try await $0.send(command) }
+        try await withConnection { try await $0.send(command) }
     }
 
     @discardableResult
     public func send(_ name: String, _ arguments: any RedisArgument...) async throws -> RedisValue {
         let command = RedisCommand(name, arguments)
-        return try await pool.withConnection { try await $0.send(command) }
+        return try await withConnection { try await $0.send(command) }
     }
 
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
-        try await pool.withConnection { try await $0.pipeline(commands) }
+        try await withConnection { try await $0.pipeline(commands) }
     }
 
     @discardableResult
     public func eval(
         _ script: RedisScript, keys: [any RedisArgument] = [], arguments: [any RedisArgument] = []
     ) async throws -> RedisValue {
-        try await pool.withConnection { try await $0.eval(script, keys: keys, arguments: arguments) }
+        try await withConnection { try await $0.eval(script, keys: keys, arguments: arguments) }
     }
 
     public func shutdown() async { await pool.shutdown() }

@@ -30,7 +30,8 @@ final class ConnectionCounter: Sendable {
 
     @Test func neverOpensMoreThanItsMaximum() async throws {
         let counter = ConnectionCounter()
-        let pool = ConnectionPool(maxConnections: 3, checkoutTimeout: .seconds(5)) { counter.make() }
+        // Generous deadlines: these tests are about sharing, and the whole suite competes for two cores.
+        let pool = ConnectionPool(maxConnections: 3, checkoutTimeout: .seconds(60)) { counter.make() }
         let inUse = ConnectionCounter()
         let peak = ConnectionCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -69,7 +70,7 @@ final class ConnectionCounter: Sendable {
     }
 
     @Test func aWaiterGetsTheConnectionWhenItIsReturned() async throws {
-        let pool = ConnectionPool(maxConnections: 1, checkoutTimeout: .seconds(5)) { ConnectionCounter().make() }
+        let pool = ConnectionPool(maxConnections: 1, checkoutTimeout: .seconds(60)) { ConnectionCounter().make() }
         let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .milliseconds(100)) } }
         try await Task.sleep(for: .milliseconds(20))
         try await pool.withConnection { _ in }

@@ -27,6 +27,7 @@ import Testing
     @Test func aWaiterIsServedWhenAConnectionFreesUp() async throws {
         var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
         configuration.maxConnections = 2
+        configuration.checkoutTimeout = .seconds(60)  // about sharing, not speed: the suite competes for two cores
         let pool = PostgresPool(configuration: configuration)
         try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<20 {
