@@ -112,16 +112,16 @@ enum DispatchScripts {
         return 1
         """)
 
-    /// KEYS: leased, lease, ready, attempts. ARGV: pairs (id, token).
-    /// Hands jobs back unstarted (shutdown): to the front of ready, the
-    /// attempt not counted. Returns how many were handed back.
+    /// KEYS: leased, lease, ready. ARGV: pairs (id, token).
+    /// Hands jobs back (shutdown) to the front of ready. The attempt number
+    /// stays used, so every lease token is unique; the ledger gives the
+    /// attempt back (`JobLedger.release`). Returns how many were handed back.
     static let release = RedisScript("""
         local released = 0
         for i = 1, #ARGV, 2 do
           if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[i + 1] then
             redis.call('ZREM', KEYS[1], ARGV[i])
             redis.call('HDEL', KEYS[2], ARGV[i])
-            redis.call('HINCRBY', KEYS[4], ARGV[i], -1)
             redis.call('LPUSH', KEYS[3], ARGV[i])
             released = released + 1
           end

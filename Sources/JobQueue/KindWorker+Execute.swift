@@ -14,13 +14,18 @@ extension KindWorker {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
-        let startedAt = Date()
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             let outcome = try await performWithTimeout(row)
-            try await untilAvailable(logger) { try await self.recordSuccess(job, outcome) }
-        } catch is CancellationError {
+            let recorded = try await untilAvailable(logger) { try await self.successes.record(job, outcome) }
+            if recorded == .fenced {
+                logger.info("job already finished elsewhere; effects rolled back")
+            }
+            tally.finished(handler.kind, .succeeded, after: clock.now - started)
+        } catch where Task.isCancelled {
             // Shutdown past its grace: the job is handed back, not failed.
-            return
+            interrupted.insert(job)
         } catch {
             let failure = (error as? JobFailure) ?? JobFailure(.internal, "\(error)")
             let dead = !failure.isRetryable || row.isLastAttempt(job.attempt)
@@ -29,9 +34,8 @@ extension KindWorker {
                 "job.error_code": "\(failure.code)", "job.outcome": "\(dead ? "dead" : "retried")",
             ])
             do {
-                try await untilAvailable(logger) {
-                    try await self.recordFailure(job, failure, startedAt: startedAt, dead: dead, delay: delay)
-                }
+                try await untilAvailable(logger) { try await self.recordFailure(job, failure, dead: dead, delay: delay) }
+                tally.finished(handler.kind, dead ? .dead : .retried, after: clock.now - started)
             } catch {
                 logger.warning("could not record the failure; the lease will expire", metadata: ["error": "\(error)"])
             }
@@ -51,32 +55,12 @@ extension KindWorker {
         }
     }
 
-    /// The handler's effects and `→ succeeded` in one transaction, then the
-    /// Redis ack. A fenced transition (a later attempt owns the job, or it
-    /// finished already) rolls the effects back.
-    private func recordSuccess(_ job: ClaimedJob, _ outcome: JobOutcome) async throws {
-        struct Fenced: Error {}
-        do {
-            try await postgres.transaction { tx in
-                guard try JobLedger.recordSuccess(of: job.id, attempt: job.attempt, in: tx) else { throw Fenced() }
-                try outcome.effects?(tx)
-            }
-        } catch is Fenced {
-            logger.info("job already finished elsewhere; effects rolled back", metadata: ["job.id": "\(job.id)"])
-        }
-        let dispatch = self.dispatch
-        try await redis.withSession { try dispatch.finish([job], in: $0) }
-    }
-
-    private func recordFailure(
-        _ job: ClaimedJob, _ failure: JobFailure, startedAt: Date, dead: Bool, delay: Duration
-    ) async throws {
+    private func recordFailure(_ job: ClaimedJob, _ failure: JobFailure, dead: Bool, delay: Duration) async throws {
         let owner = self.owner
         let nextRunAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
         try await postgres.transaction { tx in
-            try JobLedger.recordFailure(
-                of: job.id, attempt: job.attempt, worker: owner, startedAt: startedAt, failure: failure,
-                outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
+            _ = try JobLedger.recordFailure(
+                of: job, worker: owner, failure: failure, outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
             )
         }
         let dispatch = self.dispatch
@@ -91,7 +75,7 @@ extension KindWorker {
 
     /// Retries `operation` while Postgres or Redis is unreachable (the
     /// heartbeat keeps the lease meanwhile); gives up only at shutdown.
-    private func untilAvailable(_ logger: Logger, _ operation: () async throws -> Void) async throws {
+    private func untilAvailable<R>(_ logger: Logger, _ operation: () async throws -> R) async throws -> R {
         var pause = Duration.milliseconds(50)
         while true {
             do {

@@ -16,14 +16,19 @@ final class KindWorker: Sendable {
     let logger: Logger
     let dispatch: RedisDispatch
     let running = RunningJobs()
+    /// Jobs whose handler a shutdown interrupted: handed back at the end.
+    let interrupted = RunningJobs()
+    let successes: SuccessRecorder
+    let tally: JobTally
     /// Signalled when a job ends or shutdown begins.
     let changed = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
 
     init(handler: JobHandler, postgres: PostgresPool, redis: RedisPool,
-         configuration: WorkerRuntime.Configuration, logger: Logger) {
+         configuration: WorkerRuntime.Configuration, tally: JobTally, logger: Logger) {
         self.handler = handler
+        self.tally = tally
         self.postgres = postgres
         self.redis = redis
         self.configuration = configuration
@@ -31,6 +36,9 @@ final class KindWorker: Sendable {
         logger[metadataKey: "job.kind"] = "\(handler.kind)"
         self.logger = logger
         self.dispatch = RedisDispatch(kind: handler.kind)
+        self.successes = SuccessRecorder(
+            postgres: postgres, redis: redis, dispatch: dispatch, worker: configuration.workerID
+        )
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
@@ -42,15 +50,22 @@ final class KindWorker: Sendable {
         let blocking = RedisConnection(
             configuration: redis.configuration.forBlockingCommands(upTo: configuration.idleWait), logger: logger
         )
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.heartbeat() }
-            await withGracefulShutdownHandler {
-                await claimLoop(group: &group, blocking: blocking)
-            } onGracefulShutdown: {
-                self.stopping.store(true, ordering: .relaxed)
-                self.changed.signal()
+        await withDiscardingTaskGroup { outer in
+            outer.addTask { await self.successes.run() }
+            // Every job task has returned when this group ends: finished and
+            // recorded, or interrupted by the shutdown.
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.heartbeat() }
+                await withGracefulShutdownHandler {
+                    await claimLoop(group: &group, blocking: blocking)
+                } onGracefulShutdown: {
+                    self.stopping.store(true, ordering: .relaxed)
+                    self.changed.signal()
+                }
+                await drain(group: &group)
             }
-            await drain(group: &group)
+            await handBack(interrupted.all)
+            successes.close()
         }
         await blocking.close()
         finished.store(true, ordering: .relaxed)
@@ -86,40 +101,50 @@ final class KindWorker: Sendable {
         return []
     }
 
-    /// Loads the claimed jobs' rows and starts the live ones; a job the
-    /// ledger says is finished (a redelivery) is acked without running.
+    /// Marks the claimed jobs running in the ledger and starts them; a job
+    /// the ledger refuses (finished already: a redelivery) is acked unrun.
     private func start(_ claimed: [ClaimedJob], in group: inout DiscardingTaskGroup) async throws {
         guard !claimed.isEmpty else { return }
-        let rows = try await postgres.withSession { try JobLedger.load(claimed.map(\.id), in: $0) }
-        var finished: [ClaimedJob] = []
+        let owner = self.owner
+        let rows = try await postgres.withSession { try JobLedger.start(claimed, worker: owner, in: $0) }
+        var refused: [ClaimedJob] = []
         for job in claimed {
-            guard let row = rows[job.id], row.state.isLive else {
-                finished.append(job)
+            guard let row = rows[job.id] else {
+                refused.append(job)
                 continue
             }
             running.insert(job)
             group.addTask { await self.execute(job, row) }
         }
-        if !finished.isEmpty {
-            let (dispatch, done) = (self.dispatch, finished)
+        if !refused.isEmpty {
+            let (dispatch, done) = (self.dispatch, refused)
             try await redis.withSession { try dispatch.finish(done, in: $0) }
         }
     }
 
-    /// Waits for running jobs up to the grace period, then cancels them and
-    /// hands their jobs back.
+    /// Waits for running jobs up to the grace period, then interrupts the rest.
     private func drain(group: inout DiscardingTaskGroup) async {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.shutdownGrace
         while running.count > 0 && clock.now < deadline {
             await changed.wait(timeout: min(.milliseconds(100), deadline - clock.now))
         }
-        let left = running.all
         group.cancelAll()
-        guard !left.isEmpty else { return }
+    }
+
+    /// Hands interrupted jobs back: their attempts given back in the ledger,
+    /// then the jobs to the front of their queue.
+    private func handBack(_ jobs: [ClaimedJob]) async {
+        guard !jobs.isEmpty else { return }
+        do {
+            try await postgres.withSession { try JobLedger.release(jobs, in: $0) }
+        } catch {
+            // The attempt stays counted; the job still runs again.
+            logger.warning("could not give the attempts back", metadata: ["error": "\(error)"])
+        }
         let dispatch = self.dispatch
         do {
-            let released = try await redis.withSession { try dispatch.release(left, in: $0) }
+            let released = try await redis.withSession { try dispatch.release(jobs, in: $0) }
             logger.info("handed jobs back at shutdown", metadata: ["jobs.released": "\(released)"])
         } catch {
             // Their leases expire and the jobs return to ready anyway.

@@ -23,13 +23,13 @@ struct OutboxBatch: Sendable {
         self.byKind = byKind
     }
 
-    /// Publishes every kind's jobs in one hop; returns how many Redis did
-    /// not know yet.
+    /// Publishes every kind's jobs in one hop; returns, per kind, how many
+    /// Redis did not know yet.
     @discardableResult
-    func publish(in session: borrowing RedisSession) throws -> Int {
-        var added = 0
+    func publish(in session: borrowing RedisSession) throws -> [JobKind: Int] {
+        var added: [JobKind: Int] = [:]
         for (kind, jobs) in byKind {
-            added += try RedisDispatch(kind: kind).publish(jobs, in: session)
+            added[kind] = try RedisDispatch(kind: kind).publish(jobs, in: session)
         }
         return added
     }

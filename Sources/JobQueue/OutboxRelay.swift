@@ -28,8 +28,15 @@ public struct OutboxRelay: Service {
     private let redis: RedisPool
     private let configuration: Configuration
     private let logger: Logger
+    private let tally: JobTally?
 
-    public init(postgres: PostgresPool, redis: RedisPool, configuration: Configuration = .init(), logger: Logger) {
+    /// `tally` counts the jobs published for the first time (enqueued and
+    /// committed, or requeued) as `docket_jobs_enqueued_total`.
+    public init(
+        postgres: PostgresPool, redis: RedisPool, configuration: Configuration = .init(), tally: JobTally? = nil,
+        logger: Logger
+    ) {
+        self.tally = tally
         self.postgres = postgres
         self.redis = redis
         self.configuration = configuration
@@ -90,8 +97,9 @@ public struct OutboxRelay: Service {
             }
             do {
                 let batch = try OutboxBatch(rows: rows)
+                var added: [JobKind: Int] = [:]
                 if !batch.ids.isEmpty {
-                    try await redis.withSession { try batch.publish(in: $0) }
+                    added = try await redis.withSession { try batch.publish(in: $0) }
                 }
                 try await connection.withSession { session in
                     if !batch.ids.isEmpty {
@@ -99,6 +107,7 @@ public struct OutboxRelay: Service {
                     }
                     try session.executeScript("COMMIT")
                 }
+                for (kind, count) in added { tally?.enqueued(kind, count: count) }
                 return batch.ids.count
             } catch {
                 await OutboxRelay.rollback(connection, logger: logger)

@@ -109,7 +109,7 @@ public struct Reconciler: Service {
             )
             guard let last = rows.last else { return republished }
             let batch = try OutboxBatch(rows: rows)
-            republished += try await redis.withSession { try batch.publish(in: $0) }
+            republished += try await redis.withSession { try batch.publish(in: $0).values.reduce(0, +) }
             after = (try last.decode(1, as: String.self), try last.decode(0, as: UUID.self))
             if rows.count < configuration.pageSize { return republished }
         }

@@ -105,12 +105,12 @@ public struct RedisDispatch: Sendable {
     }
 
     /// Hands unstarted or interrupted jobs back to the front of the queue
-    /// without counting the attempt (graceful shutdown).
+    /// (graceful shutdown); `JobLedger.release` gives their attempts back.
     @discardableResult
     public func release(_ jobs: [ClaimedJob], in session: borrowing RedisSession) throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         let reply = try session.eval(
-            DispatchScripts.release, keys: [keys.leased, keys.lease, keys.ready, keys.attempts],
+            DispatchScripts.release, keys: [keys.leased, keys.lease, keys.ready],
             arguments: RedisDispatch.pairs(jobs)
         )
         return reply.int ?? 0

@@ -32,6 +32,8 @@ public struct WorkerRuntime: Service {
     private let redis: RedisPool
     private let configuration: Configuration
     private let logger: Logger
+    /// What this runtime counted, flushed to `JobStats` every few seconds.
+    public let tally = JobTally()
 
     public init(
         handlers: [JobHandler], postgres: PostgresPool, redis: RedisPool,
@@ -48,14 +50,22 @@ public struct WorkerRuntime: Service {
 
     public func run() async throws {
         let workers = handlers.map { handler in
-            KindWorker(handler: handler, postgres: postgres, redis: redis, configuration: configuration, logger: logger)
+            KindWorker(
+                handler: handler, postgres: postgres, redis: redis, configuration: configuration, tally: tally, logger: logger
+            )
         }
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await register(workers) }
-            for worker in workers {
-                group.addTask { try await worker.run() }
+        let flusher = JobTallyFlusher(tally: tally, redis: redis, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { outer in
+            outer.addTask { await flusher.flushPeriodically() }
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await register(workers) }
+                for worker in workers {
+                    group.addTask { try await worker.run() }
+                }
             }
+            outer.cancelAll()
         }
+        await flusher.flush()
     }
 
     /// Keeps this process's entry in the worker registry fresh while any of

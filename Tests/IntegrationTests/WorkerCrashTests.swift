@@ -82,6 +82,8 @@ import Testing
         #expect(await rescuer.exitStatus() == 0)
         #expect(try await stack.postgres.query("SELECT count(*) FROM effects WHERE job_id = $1", id).scalar(Int.self) == 1)
         #expect(try await stack.postgres.query("SELECT attempt FROM jobs WHERE id = $1", id).scalar(Int.self) == 2)
+        let attempts = try await stack.postgres.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY number", id)
+        #expect(try attempts.map { try $0.decode(0, as: String.self) } == ["lease_expired", "succeeded"])
         try await stack.tearDown()
     }
 
@@ -106,6 +108,8 @@ import Testing
         worker.send(SIGTERM)
         #expect(await worker.exitStatus() == 0)
         #expect(try await stack.state(of: id) == "queued")
+        // The interrupted attempt is given back: none of max_attempts spent.
+        #expect(try await stack.postgres.query("SELECT attempt - attempt_floor FROM jobs WHERE id = $1", id).scalar(Int.self) == 0)
         #expect(try await !stack.isLeased(id))
         let ready = try await stack.redis.send("LRANGE", "docket:{sleep}:ready", 0, -1).array?.compactMap(\.string) ?? []
         #expect(ready.contains(id.uuidString.lowercased()))

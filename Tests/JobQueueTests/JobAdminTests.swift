@@ -13,9 +13,10 @@ import Testing
         let claimed = try await fixture.redis.withSession {
             try RedisDispatch(kind: fixture.kind).claim(owner: "w", max: 1, lease: .seconds(30), in: $0)
         }
+        _ = try await fixture.postgres.withSession { try JobLedger.start(claimed, worker: "w", in: $0) }
         try await fixture.postgres.transaction { tx in
-            _ = try JobLedger.recordFailure(of: id, attempt: claimed[0].attempt, worker: "w", startedAt: Date(),
-                                            failure: JobFailure(code, "broken"), outcome: .dead, nextRunAt: nil, in: tx)
+            _ = try JobLedger.recordFailure(of: claimed[0], worker: "w", failure: JobFailure(code, "broken"),
+                                            outcome: .dead, nextRunAt: nil, in: tx)
         }
         _ = try await fixture.redis.withSession { try RedisDispatch(kind: fixture.kind).finish(claimed, in: $0) }
         return id
@@ -41,7 +42,7 @@ import Testing
         let detail = try #require(try await fixture.postgres.withSession { try JobAdmin.detail(of: id, in: $0) })
         #expect(detail.summary.state == .succeeded)
         #expect(detail.summary.attempt == 1)
-        #expect(detail.attempts.map(\.outcome) == ["dead"])
+        #expect(detail.attempts.map(\.outcome) == ["dead", "succeeded"])
         #expect(detail.events.map(\.action) == ["requeue"])
         #expect(detail.events.first?.actor == "alice")
         #expect(detail.events.first?.reason == "fixed the parser")

@@ -6,26 +6,60 @@ import PostgresClient
 import Testing
 
 @Suite struct JobLedgerTransitionTests {
-    func enqueueOne(_ pool: PostgresPool) async throws -> UUID {
-        try await pool.transaction { try JobLedger.enqueue([NewJob(kind: .pdfInfo, payload: "{\"a\": 1}", maxAttempts: 3)], in: $0)[0] }
+    func enqueue(_ pool: PostgresPool, _ count: Int = 1) async throws -> [UUID] {
+        try await pool.transaction { tx in
+            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: .pdfInfo, payload: "{\"a\": 1}", maxAttempts: 3) }, in: tx)
+        }
     }
 
-    @Test func successIsRecordedOnceAndAStaleAttemptIsRefused() async throws {
+    func start(_ pool: PostgresPool, _ id: UUID, attempt: Int, worker: String) async throws -> Bool {
+        let job = ClaimedJob(id: id, attempt: attempt, owner: worker)
+        return try await pool.withSession { try JobLedger.start([job], worker: worker, in: $0) }[id] != nil
+    }
+
+    func succeed(_ pool: PostgresPool, _ id: UUID, attempt: Int, worker: String = "w") async throws -> Bool {
+        try await pool.transaction { try JobLedger.recordSuccess(of: ClaimedJob(id: id, attempt: attempt, owner: worker), worker: worker, in: $0) }
+    }
+
+    func outcomes(_ pool: PostgresPool, _ id: UUID) async throws -> [String] {
+        try await pool.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY number", id).map { try $0.decode(0, as: String.self) }
+    }
+
+    @Test func aStartedJobSucceedsOnceAndAStaleAttemptIsRefused() async throws {
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
-        let id = try await enqueueOne(pool)
-        let loaded = try await pool.withSession { try JobLedger.load([id], in: $0) }
-        #expect(loaded[id]?.state == .queued)
-        #expect(loaded[id]?.payload == "{\"a\": 1}")
-        #expect(try await pool.transaction { try JobLedger.recordSuccess(of: id, attempt: 2, in: $0) })
-        // The attempt whose lease expired finishes late: refused, nothing changes.
-        #expect(try await !pool.transaction { try JobLedger.recordSuccess(of: id, attempt: 1, in: $0) })
-        // A duplicate delivery of the same attempt: refused too.
-        #expect(try await !pool.transaction { try JobLedger.recordSuccess(of: id, attempt: 2, in: $0) })
+        let id = try await enqueue(pool)[0]
+        let rows = try await pool.withSession { try JobLedger.start([ClaimedJob(id: id, attempt: 1, owner: "w1")], worker: "w1", in: $0) }
+        #expect(rows[id]?.payload == "{\"a\": 1}")
+        #expect(try await pool.query("SELECT state, lease_owner FROM jobs WHERE id = $1", id)[0].decode(0, as: String.self) == "running")
+        // The same attempt delivered twice starts once.
+        #expect(try await !start(pool, id, attempt: 1, worker: "w1"))
+        #expect(try await succeed(pool, id, attempt: 1, worker: "w1"))
+        #expect(try await !succeed(pool, id, attempt: 1, worker: "w1"))
+        // A redelivery of a finished job does not start.
+        #expect(try await !start(pool, id, attempt: 2, worker: "w2"))
         let row = try await pool.query("SELECT state, attempt, finished_at IS NOT NULL FROM jobs WHERE id = $1", id)[0]
         #expect(try row.decode(0, as: String.self) == "succeeded")
-        #expect(try row.decode(1, as: Int.self) == 2)
+        #expect(try row.decode(1, as: Int.self) == 1)
         #expect(try row.decode(2, as: Bool.self))
+        let attempt = try await pool.query("SELECT worker_id, outcome FROM job_attempts WHERE job_id = $1", id)
+        #expect(attempt.count == 1)
+        #expect(try attempt[0].decode(0, as: String.self) == "w1")
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    @Test func aLaterAttemptFencesTheEarlierAndKeepsItAsLeaseExpired() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let id = try await enqueue(pool)[0]
+        #expect(try await start(pool, id, attempt: 1, worker: "dead-worker"))
+        #expect(try await start(pool, id, attempt: 2, worker: "w2"))
+        #expect(try await !succeed(pool, id, attempt: 1, worker: "dead-worker"))
+        #expect(try await succeed(pool, id, attempt: 2, worker: "w2"))
+        #expect(try await outcomes(pool, id) == ["lease_expired", "succeeded"])
+        let workers = try await pool.query("SELECT worker_id FROM job_attempts WHERE job_id = $1 ORDER BY number", id)
+        #expect(try workers.map { try $0.decode(0, as: String.self) } == ["dead-worker", "w2"])
         await pool.shutdown()
         try await database.drop()
     }
@@ -33,18 +67,21 @@ import Testing
     @Test func failuresKeepEveryAttemptAndEndDead() async throws {
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
-        let id = try await enqueueOne(pool)
+        let id = try await enqueue(pool)[0]
         let failure = JobFailure(.storageIO, "disk full")
         let next = Date().addingTimeInterval(30)
         for attempt in 1...2 {
+            #expect(try await start(pool, id, attempt: attempt, worker: "w\(attempt)"))
             let recorded = try await pool.transaction { tx in
-                try JobLedger.recordFailure(of: id, attempt: attempt, worker: "w\(attempt)", startedAt: Date(),
+                try JobLedger.recordFailure(of: ClaimedJob(id: id, attempt: attempt, owner: "w\(attempt)"), worker: "w\(attempt)",
                                             failure: failure, outcome: .retried, nextRunAt: next, in: tx)
             }
             #expect(recorded)
+            #expect(try await pool.query("SELECT state FROM jobs WHERE id = $1", id).scalar(String.self) == "retrying")
         }
+        #expect(try await start(pool, id, attempt: 3, worker: "w3"))
         let dead = try await pool.transaction { tx in
-            try JobLedger.recordFailure(of: id, attempt: 3, worker: "w3", startedAt: Date(),
+            try JobLedger.recordFailure(of: ClaimedJob(id: id, attempt: 3, owner: "w3"), worker: "w3",
                                         failure: JobFailure(.pdfInvalid, "not a PDF"), outcome: .dead, nextRunAt: nil, in: tx)
         }
         #expect(dead)
@@ -53,11 +90,13 @@ import Testing
         #expect(try row.decode(1, as: Int.self) == 3)
         #expect(try row.decode(2, as: String.self) == "pdf_invalid")
         #expect(try row.decode(3, as: Bool.self))
-        let attempts = try await pool.query("SELECT number, worker_id, outcome, error_code FROM job_attempts WHERE job_id = $1 ORDER BY number", id)
-        #expect(try attempts.map { try $0.decode(2, as: String.self) } == ["retried", "retried", "dead"])
-        #expect(try attempts.map { try $0.decode(1, as: String.self) } == ["w1", "w2", "w3"])
+        #expect(try await outcomes(pool, id) == ["retried", "retried", "dead"])
+        let attempts = try await pool.query("SELECT worker_id, error_code FROM job_attempts WHERE job_id = $1 ORDER BY number", id)
+        #expect(try attempts.map { try $0.decode(0, as: String.self) } == ["w1", "w2", "w3"])
+        #expect(try attempts.map { try $0.decode(1, as: String.self) } == ["storage_io", "storage_io", "pdf_invalid"])
         // Nothing moves a dead job but an admin.
-        #expect(try await !pool.transaction { try JobLedger.recordSuccess(of: id, attempt: 4, in: $0) })
+        #expect(try await !start(pool, id, attempt: 4, worker: "w4"))
+        #expect(try await !succeed(pool, id, attempt: 3))
         await pool.shutdown()
         try await database.drop()
     }
@@ -66,17 +105,54 @@ import Testing
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
         try await pool.query("CREATE TABLE effects (job uuid)")
-        let id = try await enqueueOne(pool)
+        let id = try await enqueue(pool)[0]
+        #expect(try await start(pool, id, attempt: 1, worker: "w"))
         struct Fenced: Error {}
-        for attempt in [2, 1] {
+        for _ in 0..<2 {
             do {
                 try await pool.transaction { tx in
                     try tx.query("INSERT INTO effects VALUES ($1)", id)
-                    guard try JobLedger.recordSuccess(of: id, attempt: attempt, in: tx) else { throw Fenced() }
+                    guard try JobLedger.recordSuccess(of: ClaimedJob(id: id, attempt: 1, owner: "w"), worker: "w", in: tx) else {
+                        throw Fenced()
+                    }
                 }
             } catch is Fenced {}
         }
         #expect(try await pool.query("SELECT count(*) FROM effects").scalar(Int.self) == 1)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    @Test func aGroupOfSuccessesIsOneStatementAndFencesEachJob() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let ids = try await enqueue(pool, 3)
+        for id in ids { #expect(try await start(pool, id, attempt: 1, worker: "w")) }
+        // The third job's lease was taken over by attempt 2 meanwhile.
+        #expect(try await start(pool, ids[2], attempt: 2, worker: "other"))
+        let recorded = try await pool.transaction { tx in
+            try JobLedger.recordSuccesses(ids.map { ClaimedJob(id: $0, attempt: 1, owner: "w") }, worker: "w", in: tx)
+        }
+        #expect(recorded == Set(ids[0..<2]))
+        #expect(try await pool.query("SELECT state FROM jobs WHERE id = $1", ids[2]).scalar(String.self) == "running")
+        await pool.shutdown()
+        try await database.drop()
+    }
+
+    @Test func releaseGivesAnInterruptedAttemptBack() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let id = try await enqueue(pool)[0]
+        #expect(try await start(pool, id, attempt: 1, worker: "stopping"))
+        let released = try await pool.withSession { try JobLedger.release([ClaimedJob(id: id, attempt: 1, owner: "stopping")], in: $0) }
+        #expect(released == 1)
+        let row = try await pool.query("SELECT state, attempt - attempt_floor FROM jobs WHERE id = $1", id)[0]
+        #expect(try row.decode(0, as: String.self) == "queued")
+        #expect(try row.decode(1, as: Int.self) == 0)
+        // The late success of the interrupted attempt is refused; the next attempt runs.
+        #expect(try await !succeed(pool, id, attempt: 1))
+        #expect(try await start(pool, id, attempt: 2, worker: "w2"))
+        #expect(try await outcomes(pool, id) == [])
         await pool.shutdown()
         try await database.drop()
     }

@@ -110,8 +110,8 @@ struct RuntimeFixture {
         #expect(try row.decode(0, as: String.self) == "succeeded")
         #expect(try row.decode(1, as: Int.self) == 3)
         let attempts = try await fixture.postgres.query("SELECT outcome, error_code FROM job_attempts WHERE job_id = $1 ORDER BY number", id)
-        #expect(try attempts.map { try $0.decode(0, as: String.self) } == ["retried", "retried"])
-        #expect(try attempts.map { try $0.decode(1, as: String.self) } == ["storage_io", "storage_io"])
+        #expect(try attempts.map { try $0.decode(0, as: String.self) } == ["retried", "retried", "succeeded"])
+        #expect(try attempts.map { try $0.decode(1, as: String?.self) } == ["storage_io", "storage_io", nil])
         try await fixture.tearDown()
     }
 
@@ -173,9 +173,12 @@ struct RuntimeFixture {
         #expect(try await fixture.states() == ["succeeded": 1, "queued": 1])
         let ready = try await fixture.redis.send("LLEN", "docket:{\(kind.rawValue)}:ready").int
         #expect(ready == 1)
-        // Handed back unspent: the next claim is attempt 1 again.
+        // Handed back unspent: the ledger gave the attempt back, and the
+        // next claim runs under a fresh attempt number.
+        let spent = try await fixture.postgres.query("SELECT attempt - attempt_floor FROM jobs WHERE state = 'queued'").scalar(Int.self)
+        #expect(spent == 0)
         let next = try await fixture.redis.withSession { try RedisDispatch(kind: kind).claim(owner: "next", max: 1, lease: .seconds(5), in: $0) }
-        #expect(next.map(\.attempt) == [1])
+        #expect(next.map(\.attempt) == [2])
         try await fixture.tearDown()
     }
 }

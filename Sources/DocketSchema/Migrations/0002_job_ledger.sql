@@ -42,7 +42,7 @@ CREATE INDEX jobs_document ON jobs (document_id) WHERE document_id IS NOT NULL;
 CREATE UNIQUE INDEX jobs_dedupe ON jobs (kind, dedupe_key)
     WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'running', 'retrying');
 
--- One row per failed attempt (a first-try success writes none).
+-- One row per finished attempt: who ran it, when, and how it ended.
 CREATE TABLE job_attempts (
     job_id      uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
     number      integer NOT NULL,
