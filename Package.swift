@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "DocketCore", "RedisClient", "PostgresClient", "JobQueue",
+                "DocketCore", "DocketSchema", "RedisClient", "PostgresClient", "JobQueue",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,7 +6,8 @@ import RedisClient
 
 extension KindWorker {
     /// Runs one job and records how it ended.
-    func execute(_ job: ClaimedJob, _ row: LedgerJob) async {
+    func execute(_ started: RunningJob, _ row: LedgerJob) async {
+        let job = started.claimed
         defer {
             running.remove(job)
             changed.signal()
@@ -15,17 +16,17 @@ extension KindWorker {
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
         let clock = ContinuousClock()
-        let started = clock.now
+        let began = clock.now
         do {
             let outcome = try await performWithTimeout(row)
-            let recorded = try await untilAvailable(logger) { try await self.successes.record(job, outcome) }
+            let recorded = try await untilAvailable(logger) { try await self.successes.record(started, outcome) }
             if recorded == .fenced {
                 logger.info("job already finished elsewhere; effects rolled back")
             }
-            tally.finished(handler.kind, .succeeded, after: clock.now - started)
+            tally.finished(handler.kind, .succeeded, after: clock.now - began)
         } catch where Task.isCancelled {
             // Shutdown past its grace: the job is handed back, not failed.
-            interrupted.insert(job)
+            interrupted.insert(started)
         } catch {
             let failure = (error as? JobFailure) ?? JobFailure(.internal, "\(error)")
             let dead = !failure.isRetryable || row.isLastAttempt(job.attempt)
@@ -34,8 +35,8 @@ extension KindWorker {
                 "job.error_code": "\(failure.code)", "job.outcome": "\(dead ? "dead" : "retried")",
             ])
             do {
-                try await untilAvailable(logger) { try await self.recordFailure(job, failure, dead: dead, delay: delay) }
-                tally.finished(handler.kind, dead ? .dead : .retried, after: clock.now - started)
+                try await untilAvailable(logger) { try await self.recordFailure(started, failure, dead: dead, delay: delay) }
+                tally.finished(handler.kind, dead ? .dead : .retried, after: clock.now - began)
             } catch {
                 logger.warning("could not record the failure; the lease will expire", metadata: ["error": "\(error)"])
             }
@@ -55,12 +56,12 @@ extension KindWorker {
         }
     }
 
-    private func recordFailure(_ job: ClaimedJob, _ failure: JobFailure, dead: Bool, delay: Duration) async throws {
-        let owner = self.owner
+    private func recordFailure(_ started: RunningJob, _ failure: JobFailure, dead: Bool, delay: Duration) async throws {
+        let (owner, job) = (self.owner, started.claimed)
         let nextRunAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
         try await postgres.transaction { tx in
             _ = try JobLedger.recordFailure(
-                of: job, worker: owner, failure: failure, outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
+                of: started, worker: owner, failure: failure, outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
             )
         }
         let dispatch = self.dispatch

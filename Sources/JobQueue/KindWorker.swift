@@ -101,20 +101,21 @@ final class KindWorker: Sendable {
         return []
     }
 
-    /// Marks the claimed jobs running in the ledger and starts them; a job
-    /// the ledger refuses (finished already: a redelivery) is acked unrun.
+    /// Starts the claimed jobs the ledger says may run; a job it refuses
+    /// (finished already: a redelivery) is acked unrun.
     private func start(_ claimed: [ClaimedJob], in group: inout DiscardingTaskGroup) async throws {
         guard !claimed.isEmpty else { return }
-        let owner = self.owner
-        let rows = try await postgres.withSession { try JobLedger.start(claimed, worker: owner, in: $0) }
+        let rows = try await postgres.withSession { try JobLedger.load(claimed, in: $0) }
         var refused: [ClaimedJob] = []
+        let now = Date()
         for job in claimed {
             guard let row = rows[job.id] else {
                 refused.append(job)
                 continue
             }
-            running.insert(job)
-            group.addTask { await self.execute(job, row) }
+            let started = RunningJob(job, startedAt: now)
+            running.insert(started)
+            group.addTask { await self.execute(started, row) }
         }
         if !refused.isEmpty {
             let (dispatch, done) = (self.dispatch, refused)
@@ -152,16 +153,23 @@ final class KindWorker: Sendable {
         }
     }
 
-    /// Extends the leases of running jobs a few times per lease period.
+    /// Extends the leases of running jobs a few times per lease period, and
+    /// shows jobs running for over a second as `running` in the ledger.
     private func heartbeat() async {
         let dispatch = self.dispatch
         let lease = configuration.lease
+        let tick = min(lease / 3, .seconds(1))
+        let clock = ContinuousClock()
+        var lastExtension = clock.now
         while !isStopping || running.count > 0 {
             do {
-                try await Task.sleep(for: lease / 3)
+                try await Task.sleep(for: tick)
             } catch {
                 return
             }
+            await showRunning()
+            guard clock.now - lastExtension >= lease / 3 else { continue }
+            lastExtension = clock.now
             let jobs = running.all
             guard !jobs.isEmpty else { continue }
             do {
@@ -172,6 +180,18 @@ final class KindWorker: Sendable {
             } catch {
                 logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    private func showRunning() async {
+        let jobs = running.takeUnshown(startedBefore: Date().addingTimeInterval(-1))
+        guard !jobs.isEmpty else { return }
+        let owner = self.owner
+        do {
+            try await postgres.withSession { try JobLedger.markRunning(jobs, worker: owner, in: $0) }
+        } catch {
+            // Only the admin view misses them; the jobs run on.
+            logger.debug("could not show jobs as running", metadata: ["error": "\(error)"])
         }
     }
 }

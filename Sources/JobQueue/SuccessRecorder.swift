@@ -22,7 +22,7 @@ final class SuccessRecorder: Sendable {
     }
 
     private struct Entry {
-        let job: ClaimedJob
+        let job: RunningJob
         let outcome: JobOutcome
         let continuation: CheckedContinuation<Recorded, any Error>
     }
@@ -51,7 +51,7 @@ final class SuccessRecorder: Sendable {
     /// Records `job`'s success with its effects; returns once written and
     /// acked. Throws what failed: the handler's effects, or the database
     /// (the caller retries while it is unavailable).
-    func record(_ job: ClaimedJob, _ outcome: JobOutcome) async throws -> Recorded {
+    func record(_ job: RunningJob, _ outcome: JobOutcome) async throws -> Recorded {
         try await withCheckedThrowingContinuation { continuation in
             let accepted = state.withLock { state in
                 guard !state.closed else { return false }
@@ -95,14 +95,14 @@ final class SuccessRecorder: Sendable {
         let worker = self.worker
         do {
             let result = try await postgres.transaction { tx in try SuccessRecorder.transition(jobs, worker: worker, in: tx) }
-            let acked = group.filter { result.failures[$0.job] == nil }.map(\.job)
+            let acked = group.map(\.job.claimed).filter { result.failures[$0] == nil }
             let dispatch = self.dispatch
             try await redis.withSession { try dispatch.finish(acked, in: $0) }
             for entry in group {
-                if let failure = result.failures[entry.job] {
+                if let failure = result.failures[entry.job.claimed] {
                     entry.continuation.resume(throwing: failure)
                 } else {
-                    entry.continuation.resume(returning: result.recorded.contains(entry.job) ? .recorded : .fenced)
+                    entry.continuation.resume(returning: result.recorded.contains(entry.job.claimed) ? .recorded : .fenced)
                 }
             }
         } catch {
@@ -116,25 +116,25 @@ final class SuccessRecorder: Sendable {
     }
 
     private static func transition(
-        _ jobs: [(ClaimedJob, JobOutcome)], worker: String, in tx: borrowing PostgresSession
+        _ jobs: [(RunningJob, JobOutcome)], worker: String, in tx: borrowing PostgresSession
     ) throws -> Transition {
         var result = Transition()
         let plain = jobs.filter { $0.1.effects == nil }.map(\.0)
         let written = try JobLedger.recordSuccesses(plain, worker: worker, in: tx)
-        result.recorded.formUnion(plain.filter { written.contains($0.id) })
+        result.recorded.formUnion(plain.map(\.claimed).filter { written.contains($0.id) })
         for (job, outcome) in jobs {
             guard let effects = outcome.effects else { continue }
             try tx.executeScript("SAVEPOINT job_effects")
             do {
                 if try JobLedger.recordSuccess(of: job, worker: worker, in: tx) {
                     try effects(tx)
-                    result.recorded.insert(job)
+                    result.recorded.insert(job.claimed)
                 }
                 try tx.executeScript("RELEASE SAVEPOINT job_effects")
             } catch let error where !((error as? PostgresError)?.isUnavailable ?? false) {
                 try tx.executeScript("ROLLBACK TO SAVEPOINT job_effects")
                 try tx.executeScript("RELEASE SAVEPOINT job_effects")
-                result.failures[job] = error
+                result.failures[job.claimed] = error
             }
         }
         return result

@@ -73,7 +73,8 @@ import Testing
         let stack = try await Stack.make()
         let id = try await stack.enqueueSleep(ms: 1500)
         let doomed = try stack.worker()
-        try await Self.waitUntil { try await stack.isLeased(id) }
+        // Running for over a second: the ledger shows it running under the doomed worker.
+        try await Self.waitUntil { try await stack.state(of: id) == "running" }
         doomed.send(SIGKILL)
         #expect(await doomed.exitStatus() == 128 + SIGKILL)
         let rescuer = try stack.worker()

@@ -13,9 +13,9 @@ import Testing
         let claimed = try await fixture.redis.withSession {
             try RedisDispatch(kind: fixture.kind).claim(owner: "w", max: 1, lease: .seconds(30), in: $0)
         }
-        _ = try await fixture.postgres.withSession { try JobLedger.start(claimed, worker: "w", in: $0) }
+        let job = RunningJob(claimed[0])
         try await fixture.postgres.transaction { tx in
-            _ = try JobLedger.recordFailure(of: claimed[0], worker: "w", failure: JobFailure(code, "broken"),
+            _ = try JobLedger.recordFailure(of: job, worker: "w", failure: JobFailure(code, "broken"),
                                             outcome: .dead, nextRunAt: nil, in: tx)
         }
         _ = try await fixture.redis.withSession { try RedisDispatch(kind: fixture.kind).finish(claimed, in: $0) }

@@ -27,7 +27,7 @@ public final class JobTally: Sendable {
 
     /// Counts one finished attempt of `kind`.
     public func finished(_ kind: JobKind, _ outcome: Outcome, after duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         let bucket = JobTally.bucketBounds.firstIndex { seconds <= $0 }
         deltas.withLock { deltas in
             deltas.counts[JobStats.Field.finished(kind, outcome), default: 0] += 1

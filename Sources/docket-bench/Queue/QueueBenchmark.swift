@@ -1,0 +1,69 @@
+import ArgumentParser
+import DocketCore
+import Foundation
+import JobQueue
+import Logging
+import PostgresClient
+import RedisClient
+
+/// `docket-bench queue`: no-op jobs through the whole engine, ledger on.
+/// Enqueue (one per transaction, then batches of 1,000), processing with 1
+/// and 2 worker processes measured as ../shared/bench/peers measures its
+/// peers, and idle enqueue→start latency. `scripts/bench queue` runs it and
+/// then Sidekiq and Docket side by side in one `run.sh` of the peers.
+struct QueueBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "queue", abstract: "The job engine end to end.")
+
+    @Option(help: "Jobs per measurement; a tenth is enqueued one by one.") var jobs = 20_000
+    @Option(help: "Worker process counts to measure, comma-separated.") var procs = "1,2"
+    @Option(help: "Jobs run at once per worker process.") var concurrency = 100
+    @Option(help: "Idle latency samples.") var samples = 200
+
+    func run() async throws {
+        let settings = DocketConfiguration.loadOrExit(requiring: [.database, .redis])
+        let logger = Logger(label: "docket.bench.queue")
+        try await NoopEnqueuer.migrate(settings.databaseURL!, logger: logger)
+        let postgres = PostgresPool(configuration: PostgresConfiguration(settings.databaseURL!), logger: logger)
+        let redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL!), logger: logger)
+        let enqueuer = NoopEnqueuer(postgres: postgres, redis: redis, logger: logger)
+        let single = jobs / 10
+
+        for count in procs.split(separator: ",").compactMap({ Int($0) }) {
+            let timings = try await enqueuer.run(single: single, bulk: jobs - single)
+            let workers = try WorkerProcesses(count: count, kinds: "noop", concurrency: concurrency)
+            let figures: DrainWatch.Figures
+            do {
+                figures = try await DrainWatch(redis: redis, key: NoopEnqueuer.knownKey, total: jobs)
+                    .watch { workers.allRunning }
+            } catch {
+                workers.stop()
+                throw error
+            }
+            workers.stop()
+            print(
+                "RESULT bench=queue peer=docket procs=\(count) n=\(jobs) per_proc=concurrency=\(concurrency)",
+                "enqueue1_jps=\(Int(Double(single) / timings.singleSeconds))",
+                "enqueue_jps=\(Int(Double(jobs - single) / timings.bulkSeconds))",
+                "enqueue_published_jps=\(Int(Double(jobs - single) / timings.bulkPublishedSeconds))",
+                "process_jps=\(Int(figures.processJPS))", "mid_jps=\(figures.midJPS.map { "\(Int($0))" } ?? "na")",
+                "boot_s=\(String(format: "%.2f", figures.bootSeconds))"
+            )
+        }
+
+        let relay = OutboxRelay(postgres: postgres, redis: redis, logger: logger)
+        let relaying = Task { try await relay.run() }
+        defer { relaying.cancel() }
+        let worker = try WorkerProcesses(count: 1, kinds: "noop", concurrency: concurrency)
+        defer { worker.stop() }
+        try await Task.sleep(for: .seconds(1))  // booted and waiting
+        let latencies = try await LatencyProbe(postgres: postgres).sample(samples)
+        print(
+            "RESULT bench=queue figure=idle_latency samples=\(samples)",
+            "p50_ms=\(String(format: "%.2f", LatencyProbe.percentile(50, of: latencies)))",
+            "p99_ms=\(String(format: "%.2f", LatencyProbe.percentile(99, of: latencies)))",
+            "max_ms=\(String(format: "%.2f", latencies.max() ?? .nan))"
+        )
+        await postgres.shutdown()
+        await redis.shutdown()
+    }
+}
