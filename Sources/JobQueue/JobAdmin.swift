@@ -14,19 +14,26 @@ public enum JobAdmin {
         case conflict(JobState)
     }
 
-    /// Jobs matching `filter`, newest first is not needed: oldest first by id,
-    /// keyset-paged after `after`. Returns the page and the next cursor.
+    /// Jobs matching `filter`, oldest first by id, keyset-paged after
+    /// `after`. Returns the page and the next cursor. Only the filters given
+    /// are in the SQL, so a state filter reaches its partial index.
     public static func list(
         _ filter: JobFilter, after: UUID?, limit: Int, in session: borrowing PostgresSession
     ) throws -> (items: [JobSummary], nextAfter: UUID?) {
+        var conditions: [String] = []
+        var binds: [any PostgresEncodable] = []
+        func add(_ condition: String, _ value: any PostgresEncodable) {
+            binds.append(value)
+            conditions.append(condition.replacingOccurrences(of: "?", with: "$\(binds.count)"))
+        }
+        if let state = filter.state { add("state = ?", state.rawValue) }
+        if let kind = filter.kind { add("kind = ?", kind.rawValue) }
+        if let code = filter.errorCode { add("last_error_code = ?", code) }
+        if let after { add("id > ?", after) }
+        binds.append(limit + 1)
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let rows = try session.query(
-            """
-            SELECT \(JobSummary.columns) FROM jobs
-            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR kind = $2)
-              AND ($3::text IS NULL OR last_error_code = $3) AND ($4::uuid IS NULL OR id > $4)
-            ORDER BY id LIMIT $5
-            """,
-            filter.state?.rawValue, filter.kind?.rawValue, filter.errorCode, after, limit + 1
+            "SELECT \(JobSummary.columns) FROM jobs \(whereClause) ORDER BY id LIMIT $\(binds.count)", binds: binds
         )
         let items = try rows.prefix(limit).map(JobSummary.init(row:))
         return (items, rows.count > limit ? items.last?.id : nil)
@@ -68,6 +75,7 @@ public enum JobAdmin {
     ) throws -> ActionResult {
         try act(on: id, action: "requeue", allowed: [.dead], actor: actor, reason: reason, in: session) { session in
             try session.query("\(requeueUpdate) WHERE id = $1", id)
+            try session.query("INSERT INTO job_outbox (job_id) VALUES ($1) ON CONFLICT DO NOTHING", id)
             try session.query("SELECT pg_notify($1, '')", JobLedger.notifyChannel)
         }
     }
@@ -87,7 +95,8 @@ public enum JobAdmin {
         let requeued = try session.query(
             """
             WITH picked AS (SELECT id FROM jobs WHERE \(match) FOR UPDATE),
-                 moved AS (\(requeueUpdate) FROM picked WHERE jobs.id = picked.id RETURNING jobs.id)
+                 moved AS (\(requeueUpdate) FROM picked WHERE jobs.id = picked.id RETURNING jobs.id),
+                 outbox AS (INSERT INTO job_outbox (job_id) SELECT id FROM moved ON CONFLICT DO NOTHING)
             INSERT INTO job_events (job_id, actor, action, reason)
             SELECT id, $3, 'requeue', $4 FROM moved
             """,
@@ -107,10 +116,11 @@ public enum JobAdmin {
         }
     }
 
-    /// The SET of a requeue: a fresh run, unpublished, due now. `attempt`
-    /// keeps counting (it fences leases and numbers attempts); the floor moves.
+    /// The SET of a requeue: a fresh run, due now. `attempt` keeps counting
+    /// (it fences leases and numbers attempts); the floor moves. The caller
+    /// adds the job to `job_outbox`.
     private static let requeueUpdate = """
-        UPDATE jobs SET state = 'queued', attempt_floor = attempt, run_at = now(), published_at = NULL,
+        UPDATE jobs SET state = 'queued', attempt_floor = attempt, run_at = now(),
                finished_at = NULL, last_error_code = NULL, last_error_message = NULL, progress = NULL
         """
 

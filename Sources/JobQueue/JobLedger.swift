@@ -7,8 +7,9 @@ public enum JobLedger {
     /// The channel the enqueuing transaction notifies; the relay listens.
     public static let notifyChannel = "docket_jobs"
 
-    /// Enqueues `jobs` inside the caller's transaction: one INSERT for the
-    /// whole batch and a NOTIFY that Postgres delivers only at commit. A
+    /// Enqueues `jobs` inside the caller's transaction: one statement for
+    /// the whole batch (the ledger rows and their `job_outbox` entries) and a
+    /// NOTIFY that Postgres delivers only at commit. A
     /// rollback leaves no job and wakes no one. Returns the ids of the jobs
     /// written, in order; a job whose `dedupeKey` matches a live job of its
     /// kind is skipped and has no id in the result.
@@ -19,14 +20,19 @@ public enum JobLedger {
         let now = Date()
         let rows = try session.query(
             """
-            INSERT INTO jobs (id, kind, payload, max_attempts, run_at, priority, dedupe_key, document_id)
-            SELECT id, kind, payload::jsonb, max_attempts, run_at, priority, dedupe_key, document_id::uuid
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::timestamptz[], $6::int8[], $7::text[], $8::text[])
-                AS j(id, kind, payload, max_attempts, run_at, priority, dedupe_key, document_id)
-            ORDER BY id
-            ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'running', 'retrying')
-            DO NOTHING
-            RETURNING id
+            WITH written AS (
+                INSERT INTO jobs (id, kind, payload, max_attempts, run_at, priority, dedupe_key, document_id)
+                SELECT id, kind, payload::jsonb, max_attempts, run_at, priority, dedupe_key, document_id::uuid
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::timestamptz[], $6::int8[], $7::text[], $8::text[])
+                    AS j(id, kind, payload, max_attempts, run_at, priority, dedupe_key, document_id)
+                ORDER BY id
+                ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'running', 'retrying')
+                DO NOTHING
+                RETURNING id
+            ), outbox AS (
+                INSERT INTO job_outbox (job_id) SELECT id FROM written
+            )
+            SELECT id FROM written
             """,
             ids, jobs.map(\.kind.rawValue), jobs.map(\.payload), jobs.map(\.maxAttempts),
             jobs.map { $0.runAt ?? now }, jobs.map(\.priority), jobs.map(\.dedupeKey),

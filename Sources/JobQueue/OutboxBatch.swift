@@ -3,25 +3,31 @@ import Foundation
 import PostgresClient
 import RedisClient
 
-/// Unpublished ledger rows grouped by kind, ready for Redis.
+/// Jobs to publish, grouped by kind, from rows of `id, kind, run_at,
+/// attempt[, state]`. A row without a job (kind NULL) or whose state is no
+/// longer `queued`/`retrying`/`running` is taken but not published.
 struct OutboxBatch: Sendable {
-    let ids: [UUID]
+    /// Every row's id: the outbox rows this batch consumes.
+    let taken: [UUID]
     let byKind: [JobKind: [PublishedJob]]
 
-    /// Rows of `id, kind, run_at, attempt`.
     init(rows: PostgresRows) throws {
-        var ids: [UUID] = []
+        var taken: [UUID] = []
         var byKind: [JobKind: [PublishedJob]] = [:]
-        ids.reserveCapacity(rows.count)
+        taken.reserveCapacity(rows.count)
         for row in rows {
             let id = try row.decode(0, as: UUID.self)
+            taken.append(id)
+            guard let kind = try row.decode(1, as: String?.self) else { continue }
+            if row.count > 4, let state = JobState(rawValue: try row.decode(4, as: String.self)), !state.isLive { continue }
             let job = PublishedJob(id: id, runAt: try row.decode(2, as: Date.self), attemptsSoFar: try row.decode(3, as: Int.self))
-            ids.append(id)
-            byKind[JobKind(try row.decode(1, as: String.self)), default: []].append(job)
+            byKind[JobKind(kind), default: []].append(job)
         }
-        self.ids = ids
+        self.taken = taken
         self.byKind = byKind
     }
+
+    var isEmpty: Bool { byKind.isEmpty }
 
     /// Publishes every kind's jobs in one hop; returns, per kind, how many
     /// Redis did not know yet.

@@ -5,15 +5,15 @@ import PostgresClient
 import RedisClient
 import ServiceLifecycle
 
-/// Moves committed, unpublished ledger rows to Redis (DESIGN.md "The relay
-/// publishes"). Woken by the enqueuing transaction's NOTIFY, polling as a
-/// fallback; drains in bounded batches until nothing is left.
+/// Moves committed jobs listed in `job_outbox` to Redis (DESIGN.md "The
+/// relay publishes"). Woken by the enqueuing transaction's NOTIFY, polling
+/// as a fallback; drains in bounded batches until nothing is left.
 ///
-/// Each batch is one Postgres transaction that locks its rows with
-/// `FOR UPDATE SKIP LOCKED`, publishes them (one Redis hop), and marks them
-/// published: relays in several API replicas share the work without waiting
-/// on each other. Redis down → the transaction rolls back, the rows stay
-/// unpublished and the next pass retries; nothing is lost.
+/// Each batch is one Postgres transaction that locks its outbox rows with
+/// `FOR UPDATE SKIP LOCKED`, publishes their jobs (one Redis hop), and
+/// deletes them: relays in several API replicas share the work without
+/// waiting on each other. Redis down → the transaction rolls back, the rows
+/// stay and the next pass retries; nothing is lost.
 public struct OutboxRelay: Service {
     public struct Configuration: Sendable {
         public var batchSize = 500
@@ -76,9 +76,11 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// One batch: lock and read rows (one Postgres hop), publish them (one
-    /// Redis hop), mark them and commit (one Postgres hop), all on one
-    /// connection so the row locks hold throughout.
+    /// One batch: lock and read outbox rows with their jobs (one Postgres
+    /// hop), publish the live ones (one Redis hop), delete the rows and
+    /// commit (one Postgres hop), all on one connection so the row locks
+    /// hold throughout. Rows of jobs no longer live (discarded before they
+    /// were published) are deleted unpublished.
     private func publishBatch() async throws -> Int {
         let redis = self.redis
         let limit = configuration.batchSize
@@ -88,9 +90,9 @@ public struct OutboxRelay: Service {
                 try session.executeScript("BEGIN")
                 return try session.query(
                     """
-                    SELECT id, kind, run_at, attempt FROM jobs
-                    WHERE published_at IS NULL AND state IN ('queued', 'retrying')
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                    SELECT o.job_id, j.kind, j.run_at, j.attempt, j.state FROM job_outbox o
+                    LEFT JOIN jobs j ON j.id = o.job_id
+                    ORDER BY o.job_id LIMIT $1 FOR UPDATE OF o SKIP LOCKED
                     """,
                     limit
                 )
@@ -98,17 +100,17 @@ public struct OutboxRelay: Service {
             do {
                 let batch = try OutboxBatch(rows: rows)
                 var added: [JobKind: Int] = [:]
-                if !batch.ids.isEmpty {
+                if !batch.isEmpty {
                     added = try await redis.withSession { try batch.publish(in: $0) }
                 }
                 try await connection.withSession { session in
-                    if !batch.ids.isEmpty {
-                        try session.query("UPDATE jobs SET published_at = now() WHERE id = ANY($1::uuid[])", batch.ids)
+                    if !rows.isEmpty {
+                        try session.query("DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[])", batch.taken)
                     }
                     try session.executeScript("COMMIT")
                 }
                 for (kind, count) in added { tally?.enqueued(kind, count: count) }
-                return batch.ids.count
+                return batch.taken.count
             } catch {
                 await OutboxRelay.rollback(connection, logger: logger)
                 throw error

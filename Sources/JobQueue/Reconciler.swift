@@ -93,24 +93,26 @@ public struct Reconciler: Service {
         return reply == .status("OK")
     }
 
-    /// Pages through live published rows by (kind, id) and publishes each
-    /// page again: publishing is idempotent, so only ids Redis lost are added.
+    /// Pages through live rows by id and publishes each page again:
+    /// publishing is idempotent, so only ids Redis lost are added (a job
+    /// still in the outbox is published twice, harmlessly). A `running` row
+    /// Redis lost runs again; the ledger's fencing keeps its effects single.
     private func republishLiveJobs() async throws -> Int {
-        var after = (kind: "", id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         var republished = 0
         while true {
             let rows = try await postgres.query(
                 """
                 SELECT id, kind, run_at, attempt FROM jobs
-                WHERE state IN ('queued', 'retrying') AND published_at IS NOT NULL AND (kind, id) > ($1, $2)
-                ORDER BY kind, id LIMIT $3
+                WHERE state IN ('queued', 'running', 'retrying') AND id > $1
+                ORDER BY id LIMIT $2
                 """,
-                after.kind, after.id, configuration.pageSize
+                after, configuration.pageSize
             )
             guard let last = rows.last else { return republished }
             let batch = try OutboxBatch(rows: rows)
             republished += try await redis.withSession { try batch.publish(in: $0).values.reduce(0, +) }
-            after = (try last.decode(1, as: String.self), try last.decode(0, as: UUID.self))
+            after = try last.decode(0, as: UUID.self)
             if rows.count < configuration.pageSize { return republished }
         }
     }

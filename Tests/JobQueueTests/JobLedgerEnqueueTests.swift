@@ -35,7 +35,7 @@ import Testing
         #expect(ids.count == 1000)
         #expect(ids.map(\.uuidString).map { $0.lowercased() } == ids.map { $0.uuidString.lowercased() }.sorted())
         let rows = try await pool.query(
-            "SELECT id, kind, payload->>'n', state, attempt, max_attempts, published_at IS NULL, document_id FROM jobs ORDER BY id"
+            "SELECT id, kind, payload->>'n', state, attempt, max_attempts, EXISTS (SELECT 1 FROM job_outbox WHERE job_id = jobs.id), document_id FROM jobs ORDER BY id"
         )
         #expect(rows.count == 1000)
         #expect(try rows[0].decode(0, as: UUID.self) == ids[0])

@@ -15,7 +15,7 @@ import Testing
     }
 
     func unpublished(_ postgres: PostgresPool) async throws -> Int {
-        try await postgres.query("SELECT count(*) FROM jobs WHERE published_at IS NULL").scalar(Int.self) ?? -1
+        try await postgres.query("SELECT count(*) FROM job_outbox").scalar(Int.self) ?? -1
     }
 
     @Test func committedJobsArePublishedOnceAndMarked() async throws {
