@@ -31,6 +31,9 @@ let package = Package(
 
         // Running blocking C clients off the cooperative pool.
         .target(name: "BlockingIO", swiftSettings: swiftSettings),
+        // UUIDs to and from text without Foundation's sscanf/sprintf: every
+        // job id crosses Redis and Postgres as text several times.
+        .target(name: "UUIDText", swiftSettings: swiftSettings),
         .target(
             name: "RedisClient",
             dependencies: [
@@ -42,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresClient",
-            dependencies: ["CLibpq", "BlockingIO", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibpq", "BlockingIO", "UUIDText", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "JobQueue",
             dependencies: [
-                "DocketCore", "PostgresClient", "RedisClient",
+                "DocketCore", "PostgresClient", "RedisClient", "UUIDText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -97,6 +100,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO", "DocketTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisClientTests",

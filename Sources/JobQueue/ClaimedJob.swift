@@ -1,4 +1,5 @@
 import Foundation
+import UUIDText
 
 /// A job leased to one worker under one attempt. The token (`owner|attempt`)
 /// fences every later step: a worker whose lease expired and was taken over
@@ -16,7 +17,7 @@ public struct ClaimedJob: Sendable, Hashable {
     }
 
     var token: String { "\(owner)|\(attempt)" }
-    var key: String { id.uuidString.lowercased() }
+    var key: String { id.lowercasedString }
 }
 
 /// What the relay publishes for one ledger row.

@@ -12,16 +12,16 @@ extension KindWorker {
             running.remove(job)
             changed.signal()
         }
-        var logger = self.logger
-        logger[metadataKey: "job.id"] = "\(job.id)"
-        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        // Metadata per call, not per job: setting a logger's metadata costs
+        // as much as running a no-op job.
+        func jobMetadata() -> Logger.Metadata { ["job.id": "\(job.id)", "job.attempt": "\(job.attempt)"] }
         let clock = ContinuousClock()
         let began = clock.now
         do {
             let outcome = try await performWithTimeout(row)
-            let recorded = try await untilAvailable(logger) { try await self.successes.record(started, outcome) }
+            let recorded = try await untilAvailable { try await self.successes.record(started, outcome) }
             if recorded == .fenced {
-                logger.info("job already finished elsewhere; effects rolled back")
+                logger.info("job already finished elsewhere; effects rolled back", metadata: jobMetadata())
             }
             tally.finished(handler.kind, .succeeded, after: clock.now - began)
         } catch where Task.isCancelled {
@@ -31,14 +31,15 @@ extension KindWorker {
             let failure = (error as? JobFailure) ?? JobFailure(.internal, "\(error)")
             let dead = !failure.isRetryable || row.isLastAttempt(job.attempt)
             let delay = handler.backoff.delay(afterAttempt: job.attempt - row.attemptFloor)
-            logger.info("job failed", metadata: [
+            logger.info("job failed", metadata: jobMetadata().merging([
                 "job.error_code": "\(failure.code)", "job.outcome": "\(dead ? "dead" : "retried")",
-            ])
+            ]) { $1 })
             do {
-                try await untilAvailable(logger) { try await self.recordFailure(started, failure, dead: dead, delay: delay) }
+                try await untilAvailable { try await self.recordFailure(started, failure, dead: dead, delay: delay) }
                 tally.finished(handler.kind, dead ? .dead : .retried, after: clock.now - began)
             } catch {
-                logger.warning("could not record the failure; the lease will expire", metadata: ["error": "\(error)"])
+                logger.warning("could not record the failure; the lease will expire",
+                               metadata: jobMetadata().merging(["error": "\(error)"]) { $1 })
             }
         }
     }
@@ -76,7 +77,7 @@ extension KindWorker {
 
     /// Retries `operation` while Postgres or Redis is unreachable (the
     /// heartbeat keeps the lease meanwhile); gives up only at shutdown.
-    private func untilAvailable<R>(_ logger: Logger, _ operation: () async throws -> R) async throws -> R {
+    private func untilAvailable<R>(_ operation: () async throws -> R) async throws -> R {
         var pause = Duration.milliseconds(50)
         while true {
             do {

@@ -81,7 +81,7 @@ final class KindWorker: Sendable {
                 continue
             }
             do {
-                let claimed = try await claim(max: free, blocking: blocking)
+                let claimed = try await claim(max: min(free, configuration.claimBatch), blocking: blocking)
                 failures = 0
                 try await start(claimed, in: &group)
             } catch {

@@ -1,6 +1,7 @@
 import DocketCore
 import Foundation
 import RedisClient
+import UUIDText
 
 /// One kind's queue in Redis: the fast lane in front of the ledger.
 ///
@@ -25,7 +26,7 @@ public struct RedisDispatch: Sendable {
         var arguments: [any RedisArgument] = []
         arguments.reserveCapacity(jobs.count * 3)
         for job in jobs {
-            arguments.append(job.id.uuidString.lowercased())
+            arguments.append(job.id.lowercasedString)
             arguments.append(job.runAt.map { Int(($0.timeIntervalSince1970 * 1000).rounded(.up)) } ?? 0)
             arguments.append(job.attemptsSoFar)
         }
@@ -53,7 +54,7 @@ public struct RedisDispatch: Sendable {
         claimed.reserveCapacity(values.count / 2)
         var index = 0
         while index + 1 < values.count {
-            if let text = values[index].string, let id = UUID(uuidString: text), let attempt = values[index + 1].int {
+            if let bytes = values[index].bytes, let id = UUID(text: bytes), let attempt = values[index + 1].int {
                 claimed.append(ClaimedJob(id: id, attempt: attempt, owner: owner))
             }
             index += 2

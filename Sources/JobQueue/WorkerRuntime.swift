@@ -16,6 +16,9 @@ public struct WorkerRuntime: Service {
         public var concurrency = 10
         public var lease: Duration = .seconds(15)
         public var shutdownGrace: Duration = .seconds(25)
+        /// Most jobs taken per claim. Smaller than `concurrency`, the next
+        /// claim and load overlap with the running jobs' completion.
+        public var claimBatch = 100
         /// How long an idle worker blocks on Redis before looking again
         /// (due retries, expired leases).
         public var idleWait: Duration = .seconds(1)

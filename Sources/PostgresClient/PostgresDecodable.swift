@@ -1,4 +1,5 @@
 import Foundation
+import UUIDText
 
 /// A Swift type a result column can be decoded into, from Postgres's text format.
 public protocol PostgresDecodable: Sendable {
@@ -57,7 +58,7 @@ extension Bool: PostgresDecodable {
 
 extension UUID: PostgresDecodable {
     public init(postgresText text: ArraySlice<UInt8>) throws {
-        guard let value = UUID(uuidString: String(decoding: text, as: UTF8.self)) else {
+        guard let value = UUID(text: text) else {
             throw PostgresError(.decoding, "not a uuid")
         }
         self = value

@@ -1,4 +1,5 @@
 import Foundation
+import UUIDText
 
 extension String: PostgresEncodable {
     /// Untyped, so the server casts it to the column's type (text, jsonb, enum …).
@@ -22,7 +23,7 @@ extension Bool: PostgresEncodable {
 }
 
 extension UUID: PostgresEncodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: uuidString, typeOID: PostgresTypeOID.uuid) }
+    public var postgresBind: PostgresBind { PostgresBind(text: lowercasedString, typeOID: PostgresTypeOID.uuid) }
 }
 
 extension Date: PostgresEncodable {
@@ -71,7 +72,7 @@ extension String: PostgresArrayElement {
 
 extension UUID: PostgresArrayElement {
     public static func bind(_ elements: [UUID]) -> PostgresBind {
-        PostgresArrayLiteral.bind(elements.map(\.uuidString), quoted: false, typeOID: PostgresTypeOID.uuidArray)
+        PostgresArrayLiteral.bind(elements.map(\.lowercasedString), quoted: false, typeOID: PostgresTypeOID.uuidArray)
     }
 }
 

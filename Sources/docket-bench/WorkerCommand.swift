@@ -15,6 +15,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(help: "Comma-separated kinds: noop, sleep, fail.") var kinds = "noop,sleep,fail"
     @Option(help: "Jobs run at once, per kind.") var concurrency = 10
+    @Option(help: "Most jobs taken per claim.") var claimBatch = 100
 
     func run() async throws {
         let settings = DocketConfiguration.loadOrExit(requiring: [.database, .redis])
@@ -30,6 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL!), logger: logger)
         var runtimeConfiguration = WorkerRuntime.Configuration()
         runtimeConfiguration.concurrency = concurrency
+        runtimeConfiguration.claimBatch = claimBatch
         runtimeConfiguration.lease = settings.timing.lease
         runtimeConfiguration.shutdownGrace = settings.timing.shutdownGrace
         let runtime = WorkerRuntime(

@@ -26,6 +26,19 @@ import Testing
         await pool.shutdown()
     }
 
+    /// The server reads each bound timestamp as the instant it is, to the
+    /// microsecond, across years, fractions and leap days.
+    @Test func timestampsBindToTheExactMicrosecond() async throws {
+        let pool = PostgresPool(configuration: PostgresConfiguration(try TestEnvironment.databaseURL()))
+        let micros: [Int64] = [0, 1, 999_999, 951_782_400_000_000, 946_684_799_999_999, 1_800_000_000_123_456, 4_102_444_800_000_001]
+        let dates = micros.map { Date(timeIntervalSince1970: Double($0) / 1_000_000) }
+        let rows = try await pool.query(
+            "SELECT (extract(epoch FROM d) * 1000000)::int8 FROM unnest($1::timestamptz[]) WITH ORDINALITY AS t(d, n) ORDER BY n", dates
+        )
+        #expect(try rows.map { try $0.decode(0, as: Int.self) } == micros.map(Int.init))
+        await pool.shutdown()
+    }
+
     @Test func arraysMakeBatchInsertsOneStatement() async throws {
         let database = try await TestDatabase.create()
         let connection = try await PostgresConnection.connect(configuration: database.configuration)

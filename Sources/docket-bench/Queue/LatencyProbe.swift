@@ -10,15 +10,25 @@ import PostgresClient
 struct LatencyProbe {
     let postgres: PostgresPool
 
-    /// Milliseconds from just before the enqueuing transaction began to the
-    /// job's `started_at`, one per sample.
-    func sample(_ count: Int) async throws -> [Double] {
-        var samples: [Double] = []
+    struct Sample {
+        /// From just before the enqueuing transaction began: what a caller
+        /// that enqueues and commits sees.
+        let fromBegin: Double
+        /// From the moment the commit returned: the job exists only from then.
+        let fromCommit: Double
+    }
+
+    /// One sample per job, in milliseconds up to the job's `started_at`.
+    func sample(_ count: Int) async throws -> [Sample] {
+        var samples: [Sample] = []
         for _ in 0..<count {
             let before = Date()
             let id = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0)[0] }
+            let committed = Date()
             let started = try await startedAt(id)
-            samples.append(started.timeIntervalSince(before) * 1000)
+            samples.append(Sample(
+                fromBegin: started.timeIntervalSince(before) * 1000, fromCommit: started.timeIntervalSince(committed) * 1000
+            ))
             // Idle between jobs, so each one meets a waiting worker.
             try await Task.sleep(for: .milliseconds(Int.random(in: 5...20)))
         }

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import UUIDText
+
+@Suite struct UUIDTextTests {
+    @Test func formatsAndParsesLikeFoundationForManyIds() {
+        for _ in 0..<1000 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+            #expect(UUID(text: id.lowercasedString) == id)
+            #expect(UUID(text: id.uuidString) == id)
+        }
+    }
+
+    @Test func edgeValuesRoundTrip() {
+        for text in ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "01a2023d-c1f7-7398-9ea9-777b52b3b562"] {
+            #expect(UUID(text: text)?.lowercasedString == text)
+        }
+    }
+
+    @Test(arguments: [
+        "", "01a2023d-c1f7-7398-9ea9-777b52b3b56", "01a2023d-c1f7-7398-9ea9-777b52b3b5622",
+        "01a2023dxc1f7-7398-9ea9-777b52b3b562", "01a2023d-c1f7-7398-9ea9-777b52b3b56g", "{1a2023d-c1f7-7398-9ea9-777b52b3b562",
+    ])
+    func malformedTextIsRefused(_ text: String) {
+        #expect(UUID(text: text) == nil)
+    }
+}
