@@ -16,7 +16,8 @@ struct QueueBenchmark: AsyncParsableCommand {
 
     @Option(help: "Jobs per measurement; a tenth is enqueued one by one.") var jobs = 20_000
     @Option(help: "Worker process counts to measure, comma-separated.") var procs = "1,2"
-    @Option(help: "Jobs run at once per worker process.") var concurrency = 100
+    @Option(help: "Jobs run at once per worker process.") var concurrency = 1000
+    @Option(help: "Most jobs a worker takes per claim.") var claimBatch = 500
     @Option(help: "Idle latency samples.") var samples = 200
 
     func run() async throws {
@@ -30,7 +31,7 @@ struct QueueBenchmark: AsyncParsableCommand {
 
         for count in procs.split(separator: ",").compactMap({ Int($0) }) {
             let timings = try await enqueuer.run(single: single, bulk: jobs - single)
-            let workers = try WorkerProcesses(count: count, kinds: "noop", concurrency: concurrency)
+            let workers = try WorkerProcesses(count: count, kinds: "noop", concurrency: concurrency, claimBatch: claimBatch)
             let figures: DrainWatch.Figures
             do {
                 figures = try await DrainWatch(redis: redis, key: NoopEnqueuer.knownKey, total: jobs)
@@ -41,7 +42,7 @@ struct QueueBenchmark: AsyncParsableCommand {
             }
             workers.stop()
             print(
-                "RESULT bench=queue peer=docket procs=\(count) n=\(jobs) per_proc=concurrency=\(concurrency)",
+                "RESULT bench=queue peer=docket procs=\(count) n=\(jobs) per_proc=concurrency=\(concurrency),claim=\(claimBatch)",
                 "enqueue1_jps=\(Int(Double(single) / timings.singleSeconds))",
                 "enqueue_jps=\(Int(Double(jobs - single) / timings.bulkSeconds))",
                 "enqueue_published_jps=\(Int(Double(jobs - single) / timings.bulkPublishedSeconds))",
@@ -53,7 +54,7 @@ struct QueueBenchmark: AsyncParsableCommand {
         let relay = OutboxRelay(postgres: postgres, redis: redis, logger: logger)
         let relaying = Task { try await relay.run() }
         defer { relaying.cancel() }
-        let worker = try WorkerProcesses(count: 1, kinds: "noop", concurrency: concurrency)
+        let worker = try WorkerProcesses(count: 1, kinds: "noop", concurrency: concurrency, claimBatch: claimBatch)
         defer { worker.stop() }
         try await Task.sleep(for: .seconds(1))  // booted and waiting
         let latencies = try await LatencyProbe(postgres: postgres).sample(samples)

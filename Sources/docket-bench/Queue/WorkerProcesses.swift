@@ -5,13 +5,13 @@ import Foundation
 struct WorkerProcesses {
     private let processes: [Process]
 
-    init(count: Int, kinds: String, concurrency: Int, environment: [String: String] = [:]) throws {
+    init(count: Int, kinds: String, concurrency: Int, claimBatch: Int, environment: [String: String] = [:]) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var processes: [Process] = []
         for _ in 0..<count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["worker", "--kinds", kinds, "--concurrency", "\(concurrency)"]
+            process.arguments = ["worker", "--kinds", kinds, "--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"]
             process.environment = ProcessInfo.processInfo.environment
                 .merging(["DOCKET_LOG_LEVEL": "warning"]) { $1 }
                 .merging(environment) { $1 }
