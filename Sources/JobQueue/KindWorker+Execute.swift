@@ -19,6 +19,7 @@ extension KindWorker {
         let began = clock.now
         do {
             let outcome = try await performWithTimeout(row)
+            running.handlerReturned(job)
             let recorded = try await untilAvailable { try await self.successes.record(started, outcome) }
             if recorded == .fenced {
                 logger.info("job already finished elsewhere; effects rolled back", metadata: jobMetadata())
@@ -60,7 +61,7 @@ extension KindWorker {
     private func recordFailure(_ started: RunningJob, _ failure: JobFailure, dead: Bool, delay: Duration) async throws {
         let (owner, job) = (self.owner, started.claimed)
         let nextRunAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
-        try await postgres.transaction { tx in
+        try await postgres.transaction(retrying: true) { tx in
             _ = try JobLedger.recordFailure(
                 of: started, worker: owner, failure: failure, outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
             )
@@ -75,14 +76,17 @@ extension KindWorker {
         }
     }
 
-    /// Retries `operation` while Postgres or Redis is unreachable (the
-    /// heartbeat keeps the lease meanwhile); gives up only at shutdown.
+    /// Retries `operation` while Postgres or Redis is unreachable, or its
+    /// transaction keeps losing to others (deadlock, serialization): the
+    /// heartbeat keeps the lease meanwhile; gives up only at shutdown.
     private func untilAvailable<R>(_ operation: () async throws -> R) async throws -> R {
         var pause = Duration.milliseconds(50)
         while true {
             do {
                 return try await operation()
-            } catch let error where KindWorker.isUnavailable(error) && !Task.isCancelled {
+            } catch let error where KindWorker.isUnavailable(error) && !Task.isCancelled
+                || (error as? PostgresError)?.isTransientTransactionFailure == true && !Task.isCancelled
+            {
                 logger.warning("completion waits for the database", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))

@@ -80,7 +80,9 @@ public struct OutboxRelay: Service {
     /// hop), publish the live ones (one Redis hop), delete the rows and
     /// commit (one Postgres hop), all on one connection so the row locks
     /// hold throughout. Rows of jobs no longer live (discarded before they
-    /// were published) are deleted unpublished.
+    /// were published) are deleted unpublished. The jobs are looked up by
+    /// the taken ids (`= ANY`), so whatever join the planner picks, it
+    /// never walks the whole `jobs` table, however large it has grown.
     private func publishBatch() async throws -> Int {
         let redis = self.redis
         let limit = configuration.batchSize
@@ -90,9 +92,11 @@ public struct OutboxRelay: Service {
                 try session.executeScript("BEGIN")
                 return try session.query(
                     """
-                    SELECT o.job_id, j.kind, j.run_at, j.attempt, j.state FROM job_outbox o
-                    LEFT JOIN jobs j ON j.id = o.job_id
-                    ORDER BY o.job_id LIMIT $1 FOR UPDATE OF o SKIP LOCKED
+                    WITH taken AS MATERIALIZED (
+                        SELECT job_id FROM job_outbox ORDER BY job_id LIMIT $1 FOR UPDATE SKIP LOCKED
+                    )
+                    SELECT t.job_id, j.kind, j.run_at, j.attempt, j.state FROM taken t
+                    LEFT JOIN jobs j ON j.id = t.job_id AND j.id = ANY(ARRAY(SELECT job_id FROM taken))
                     """,
                     limit
                 )

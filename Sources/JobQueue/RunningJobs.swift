@@ -31,6 +31,11 @@ final class RunningJobs: Sendable {
     func insert(_ job: RunningJob) { jobs.withLock { $0[job.claimed] = Entry(job: job) } }
     func remove(_ job: ClaimedJob) { jobs.withLock { _ = $0.removeValue(forKey: job) } }
 
+    /// The handler returned and the outcome is on its way to the ledger:
+    /// showing the job as `running` now would only add a write (and, under
+    /// load, one per job waiting for its group commit).
+    func handlerReturned(_ job: ClaimedJob) { jobs.withLock { $0[job]?.shownRunning = true } }
+
     /// Jobs started before `cutoff` and not yet shown as `running`; they
     /// count as shown from now on.
     func takeUnshown(startedBefore cutoff: Date) -> [RunningJob] {

@@ -94,7 +94,9 @@ final class SuccessRecorder: Sendable {
         let jobs = group.map { ($0.job, $0.outcome) }
         let worker = self.worker
         do {
-            let result = try await postgres.transaction { tx in try SuccessRecorder.transition(jobs, worker: worker, in: tx) }
+            let result = try await postgres.transaction(retrying: true) { tx in
+                try SuccessRecorder.transition(jobs, worker: worker, in: tx)
+            }
             let acked = group.map(\.job.claimed).filter { result.failures[$0] == nil }
             let dispatch = self.dispatch
             try await redis.withSession { try dispatch.finish(acked, in: $0) }

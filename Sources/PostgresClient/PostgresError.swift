@@ -51,5 +51,5 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True for failures that a fresh attempt of the whole transaction may avoid.
-    var isTransientTransactionFailure: Bool { isSerializationFailure || isDeadlock }
+    public var isTransientTransactionFailure: Bool { isSerializationFailure || isDeadlock }
 }

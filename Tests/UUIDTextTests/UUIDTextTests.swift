@@ -25,4 +25,13 @@ import UUIDText
     func malformedTextIsRefused(_ text: String) {
         #expect(UUID(text: text) == nil)
     }
+
+    /// Postgres orders uuid values by bytes, which is the order of their
+    /// lowercase text; the batch statements lock rows in that order.
+    @Test func byteOrderIsTheOrderOfTheText() {
+        let ids = (0..<2000).map { _ in UUID() } + [UUID(text: "00000000-0000-0000-0000-000000000000")!]
+        let byBytes = ids.sorted { $0.precedesInByteOrder($1) }
+        #expect(byBytes.map(\.lowercasedString) == ids.map(\.lowercasedString).sorted())
+        #expect(!ids[0].precedesInByteOrder(ids[0]))
+    }
 }
