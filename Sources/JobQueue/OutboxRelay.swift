@@ -29,14 +29,17 @@ public struct OutboxRelay: Service {
     private let configuration: Configuration
     private let logger: Logger
     private let tally: JobTally?
+    /// Ring it after enqueuing in this process to publish at once.
+    public let bell: RelayBell
 
     /// `tally` counts the jobs published for the first time (enqueued and
     /// committed, or requeued) as `docket_jobs_enqueued_total`.
     public init(
         postgres: PostgresPool, redis: RedisPool, configuration: Configuration = .init(), tally: JobTally? = nil,
-        logger: Logger
+        bell: RelayBell = RelayBell(), logger: Logger
     ) {
         self.tally = tally
+        self.bell = bell
         self.postgres = postgres
         self.redis = redis
         self.configuration = configuration
@@ -44,7 +47,7 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let wake = WakeSignal()
+        let wake = bell.signal
         let events = PostgresListener.events(
             configuration: postgres.configuration, channels: [JobLedger.notifyChannel], logger: logger
         )

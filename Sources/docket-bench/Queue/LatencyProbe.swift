@@ -9,6 +9,8 @@ import PostgresClient
 /// commit → NOTIFY → relay → Redis → worker's blocking wait → claim → start.
 struct LatencyProbe {
     let postgres: PostgresPool
+    /// The relay of this process, rung after each commit as docket-api does.
+    let bell: RelayBell
 
     struct Sample {
         /// From just before the enqueuing transaction began: what a caller
@@ -25,6 +27,7 @@ struct LatencyProbe {
             let before = Date()
             let id = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0)[0] }
             let committed = Date()
+            bell.ring()
             let started = try await startedAt(id)
             samples.append(Sample(
                 fromBegin: started.timeIntervalSince(before) * 1000, fromCommit: started.timeIntervalSince(committed) * 1000
@@ -41,7 +44,9 @@ struct LatencyProbe {
         while clock.now < deadline {
             let rows = try await postgres.query("SELECT started_at FROM jobs WHERE id = $1", id)
             if let started = try rows.first?.decode(0, as: Date?.self) { return started }
-            try await Task.sleep(for: .microseconds(500))
+            // `started_at` is the worker's clock, so polling often buys no
+            // precision; it would only take CPU from the path measured.
+            try await Task.sleep(for: .milliseconds(3))
         }
         throw DrainWatch.Stalled(left: 1)
     }

@@ -57,7 +57,7 @@ struct QueueBenchmark: AsyncParsableCommand {
         let worker = try WorkerProcesses(count: 1, kinds: "noop", concurrency: concurrency, claimBatch: claimBatch)
         defer { worker.stop() }
         try await Task.sleep(for: .seconds(1))  // booted and waiting
-        let latencies = try await LatencyProbe(postgres: postgres).sample(samples)
+        let latencies = try await LatencyProbe(postgres: postgres, bell: relay.bell).sample(samples)
         for (figure, values) in [("idle_latency", latencies.map(\.fromBegin)), ("idle_latency_from_commit", latencies.map(\.fromCommit))] {
             print(
                 "RESULT bench=queue figure=\(figure) samples=\(samples)",
