@@ -27,14 +27,11 @@ public enum FailureOutcome: String, Sendable {
 }
 
 /// The worker's side of the ledger, in batches joined on `unnest` of ids
-/// and attempts, each row found by primary key from the unnested id. A
-/// queue table's statistics are always stale (they say "all finished"), and
-/// the planner then goes wrong two ways, both measured: a condition the
-/// live-jobs index could serve makes it scan that whole index per batch
-/// (130 ms at 100,000 queued), and an extra `id = ANY(ids)` makes it expect
-/// one row and compare every id with every id (110 ms per 500). So the live
-/// states are named as "not finished", which that index cannot serve, and
-/// `load` reads through a LATERAL subquery the planner cannot flatten.
+/// and attempts, each row found by primary key from the unnested id: the
+/// updates under `probingByKey`, `load` through a LATERAL subquery the
+/// planner cannot flatten. A queue table's statistics are always stale, and
+/// left to them the planner scanned the whole table or live index per batch,
+/// or (given an extra `id = ANY(ids)`) compared every id with every id.
 ///
 /// Fencing: Redis hands out a new attempt number with every lease, and the
 /// row's `attempt` is the highest one the ledger has seen. A claim runs only
@@ -93,7 +90,7 @@ extension JobLedger {
     ) throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         let jobs = inLockOrder(jobs, by: \.claimed.id)
-        return try session.query(
+        return try probingByKey(in: session) { session in try session.query(
             """
             UPDATE jobs j SET state = 'running', attempt = c.attempt, lease_owner = $4, started_at = c.started
             FROM unnest($1::uuid[], $2::int8[], $3::timestamptz[]) AS c(id, attempt, started)
@@ -101,7 +98,7 @@ extension JobLedger {
               AND j.state NOT IN ('succeeded', 'dead', 'discarded') AND j.attempt < c.attempt
             """,
             jobs.map(\.claimed.id), jobs.map(\.claimed.attempt), jobs.map(\.startedAt), worker
-        ).affectedRows
+        ).affectedRows }
     }
 
     /// `→ succeeded` for each job's attempt, with its `job_attempts` row (an
@@ -114,7 +111,7 @@ extension JobLedger {
     ) throws -> Set<UUID> {
         guard !jobs.isEmpty else { return [] }
         let jobs = inLockOrder(jobs, by: \.claimed.id)
-        let rows = try session.query(
+        let rows = try probingByKey(in: session) { session in try session.query(
             """
             WITH done AS (
                 UPDATE jobs j SET state = 'succeeded', attempt = c.attempt, started_at = c.started, finished_at = now(),
@@ -134,7 +131,7 @@ extension JobLedger {
             SELECT id FROM done
             """,
             jobs.map(\.claimed.id), jobs.map(\.claimed.attempt), jobs.map(\.startedAt), worker
-        )
+        ) }
         return Set(try rows.map { try $0.decode(0, as: UUID.self) })
     }
 
@@ -182,7 +179,7 @@ extension JobLedger {
     public static func release(_ jobs: [ClaimedJob], in session: borrowing PostgresSession) throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         let jobs = inLockOrder(jobs, by: \.id)
-        return try session.query(
+        return try probingByKey(in: session) { session in try session.query(
             """
             UPDATE jobs j SET attempt = c.attempt, attempt_floor = j.attempt_floor + 1, lease_owner = NULL,
                    state = CASE WHEN j.state = 'running' THEN 'queued' ELSE j.state END,
@@ -192,7 +189,7 @@ extension JobLedger {
               AND j.state NOT IN ('succeeded', 'dead', 'discarded') AND j.attempt <= c.attempt
             """,
             jobs.map(\.id), jobs.map(\.attempt)
-        ).affectedRows
+        ).affectedRows }
     }
 
     /// Rows are locked in the order the unnested ids come, so every batch

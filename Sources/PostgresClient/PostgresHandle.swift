@@ -40,6 +40,12 @@ final class PostgresHandle {
     /// The server's process id for this session (for `pg_terminate_backend`).
     var backendPID: Int32 { PQbackendPID(raw) }
 
+    /// Inside a transaction block (BEGIN issued, not yet ended), idle or not.
+    var isInTransaction: Bool {
+        let status = PQtransactionStatus(raw)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
+
     /// Checks an idle connection without a round trip: if the socket has
     /// input (a termination notice or EOF), reads it and reports whether
     /// the connection survived.

@@ -21,6 +21,9 @@ public struct PostgresSession: ~Copyable {
         try handle.executeScript(sql)
     }
 
+    /// Whether a transaction block is open (statements run inside it).
+    public var isInTransaction: Bool { handle.isInTransaction }
+
     /// The server process serving this session.
     public var backendPID: Int { Int(handle.backendPID) }
 }
