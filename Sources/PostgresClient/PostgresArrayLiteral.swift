@@ -1,32 +1,48 @@
-/// Writes Postgres array literals (`{1,2,3}`, `{"a","b\"c",NULL}`).
-enum PostgresArrayLiteral {
-    static func bind(_ elements: [String], quoted: Bool, typeOID: UInt32) -> PostgresBind {
-        var literal = "{"
-        literal.reserveCapacity(elements.count * 8 + 2)
-        for (index, element) in elements.enumerated() {
-            if index > 0 { literal.append(",") }
-            if quoted { appendQuoted(element, to: &literal) } else { literal.append(element) }
-        }
-        literal.append("}")
-        return PostgresBind(text: literal, typeOID: typeOID)
+/// Writes a Postgres array literal (`{1,2,3}`, `{"a","b\"c",NULL}`) byte by
+/// byte into one buffer: a batch binds thousands of elements, and building
+/// a `String` per element (then quoting it into another) was a third of a
+/// batch enqueue's client time (measured with perf, 1,000 jobs per batch).
+struct PostgresArrayLiteral {
+    private(set) var bytes: [UInt8]
+    private var isEmpty = true
+
+    init(capacity: Int) {
+        bytes = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(capacity + 2)
     }
 
-    static func bind(_ elements: [String?], typeOID: UInt32) -> PostgresBind {
-        var literal = "{"
-        for (index, element) in elements.enumerated() {
-            if index > 0 { literal.append(",") }
-            if let element { appendQuoted(element, to: &literal) } else { literal.append("NULL") }
-        }
-        literal.append("}")
-        return PostgresBind(text: literal, typeOID: typeOID)
+    /// An element that needs no quotes (digits, uuids): `write` appends it.
+    mutating func appendUnquoted(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        write(&bytes)
     }
 
-    private static func appendQuoted(_ element: String, to literal: inout String) {
-        literal.append("\"")
-        for character in element.unicodeScalars {
-            if character == "\"" || character == "\\" { literal.append("\\") }
-            literal.unicodeScalars.append(character)
+    /// An element in double quotes, with `"` and `\` escaped.
+    mutating func appendQuoted(_ utf8: some Sequence<UInt8>) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
         }
-        literal.append("\"")
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func appendNull() {
+        separate()
+        bytes.append(contentsOf: "NULL".utf8)
+    }
+
+    consuming func bind(typeOID: UInt32) -> PostgresBind {
+        bytes.append(UInt8(ascii: "}"))
+        return PostgresBind(textBytes: bytes, typeOID: typeOID)
+    }
+
+    private mutating func separate() {
+        if isEmpty {
+            isEmpty = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
     }
 }

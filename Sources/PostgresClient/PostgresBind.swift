@@ -12,6 +12,13 @@ public struct PostgresBind: Sendable {
         self.isBinary = false
     }
 
+    /// Text already as UTF-8 bytes.
+    public init(textBytes: [UInt8], typeOID: UInt32) {
+        self.bytes = textBytes
+        self.typeOID = typeOID
+        self.isBinary = false
+    }
+
     public init(binary: [UInt8], typeOID: UInt32) {
         self.bytes = binary
         self.typeOID = typeOID

@@ -60,32 +60,49 @@ extension UInt8: PostgresArrayElement {
 
 extension Int: PostgresArrayElement {
     public static func bind(_ elements: [Int]) -> PostgresBind {
-        PostgresArrayLiteral.bind(elements.map { String($0) }, quoted: false, typeOID: PostgresTypeOID.int8Array)
+        var literal = PostgresArrayLiteral(capacity: elements.count * 4)
+        for element in elements { literal.appendUnquoted { $0.append(contentsOf: String(element).utf8) } }
+        return literal.bind(typeOID: PostgresTypeOID.int8Array)
     }
 }
 
 extension String: PostgresArrayElement {
     public static func bind(_ elements: [String]) -> PostgresBind {
-        PostgresArrayLiteral.bind(elements, quoted: true, typeOID: PostgresTypeOID.textArray)
+        var literal = PostgresArrayLiteral(capacity: elements.count * 8)
+        for element in elements { literal.appendQuoted(element.utf8) }
+        return literal.bind(typeOID: PostgresTypeOID.textArray)
     }
 }
 
 extension UUID: PostgresArrayElement {
     public static func bind(_ elements: [UUID]) -> PostgresBind {
-        PostgresArrayLiteral.bind(elements.map(\.lowercasedString), quoted: false, typeOID: PostgresTypeOID.uuidArray)
+        var literal = PostgresArrayLiteral(capacity: elements.count * 37)
+        for element in elements { literal.appendUnquoted { element.appendLowercased(to: &$0) } }
+        return literal.bind(typeOID: PostgresTypeOID.uuidArray)
     }
 }
 
 extension Optional: PostgresArrayElement where Wrapped == String {
     public static func bind(_ elements: [String?]) -> PostgresBind {
-        PostgresArrayLiteral.bind(elements, typeOID: PostgresTypeOID.textArray)
+        var literal = PostgresArrayLiteral(capacity: elements.count * 8)
+        for element in elements {
+            if let element { literal.appendQuoted(element.utf8) } else { literal.appendNull() }
+        }
+        return literal.bind(typeOID: PostgresTypeOID.textArray)
     }
 }
 
 extension Date: PostgresArrayElement {
     public static func bind(_ elements: [Date]) -> PostgresBind {
-        PostgresArrayLiteral.bind(
-            elements.map(PostgresTimestamp.format), quoted: true, typeOID: PostgresTypeOID.timestamptzArray
-        )
+        var literal = PostgresArrayLiteral(capacity: elements.count * 32)
+        // Quoted for the space between date and time; no escaping needed.
+        for element in elements {
+            literal.appendUnquoted { bytes in
+                bytes.append(UInt8(ascii: "\""))
+                PostgresTimestamp.append(element, to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
+        return literal.bind(typeOID: PostgresTypeOID.timestamptzArray)
     }
 }

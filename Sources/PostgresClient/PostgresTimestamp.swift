@@ -5,6 +5,15 @@ import Foundation
 /// `2026-11-22 02:35:16.123456+00`.
 enum PostgresTimestamp {
     static func format(_ date: Date) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(29)
+        append(date, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends the text form to `text`: array literals are written straight
+    /// into their buffer, one timestamp per job of a batch.
+    static func append(_ date: Date, to text: inout [UInt8]) {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         var seconds = time_t((micros / 1_000_000).rounded(.down))
         let fraction = Int(micros - Double(seconds) * 1_000_000)
@@ -12,8 +21,6 @@ enum PostgresTimestamp {
         gmtime_r(&seconds, &parts)
         // Digits by hand: `String(format:)` cost more than the rest of a
         // batch insert's binding (measured, 1,000 timestamps per batch).
-        var text: [UInt8] = []
-        text.reserveCapacity(29)
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -38,7 +45,6 @@ enum PostgresTimestamp {
         text.append(UInt8(ascii: "."))
         digits(fraction, 6)
         text.append(contentsOf: "+00".utf8)
-        return String(decoding: text, as: UTF8.self)
     }
 
     static func parse(_ text: ArraySlice<UInt8>) throws -> Date {

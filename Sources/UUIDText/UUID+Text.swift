@@ -7,22 +7,35 @@ extension UUID {
     /// keys and Postgres text use. Foundation's `uuidString` goes through
     /// `sprintf` and is uppercase.
     public var lowercasedString: String {
-        let bytes = uuid
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var index = 0
-            withUnsafeBytes(of: bytes) { raw in
-                for position in 0..<16 {
-                    if position == 4 || position == 6 || position == 8 || position == 10 {
-                        buffer[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    let byte = raw[position]
-                    buffer[index] = UUID.hexDigits[Int(byte >> 4)]
-                    buffer[index + 1] = UUID.hexDigits[Int(byte & 0x0f)]
-                    index += 2
-                }
-            }
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            write(to: buffer)
             return 36
+        }
+    }
+
+    /// Appends the canonical lowercase form to `bytes` (array literals).
+    public func appendLowercased(to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 36))
+        bytes.withUnsafeMutableBufferPointer { all in
+            write(to: UnsafeMutableBufferPointer(rebasing: all[start..<start + 36]))
+        }
+    }
+
+    private func write(to buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let bytes = uuid
+        var index = 0
+        withUnsafeBytes(of: bytes) { raw in
+            for position in 0..<16 {
+                if position == 4 || position == 6 || position == 8 || position == 10 {
+                    buffer[index] = UInt8(ascii: "-")
+                    index += 1
+                }
+                let byte = raw[position]
+                buffer[index] = UUID.hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = UUID.hexDigits[Int(byte & 0x0f)]
+                index += 2
+            }
         }
     }
 

@@ -43,14 +43,24 @@ import Testing
         let database = try await TestDatabase.create()
         let connection = try await PostgresConnection.connect(configuration: database.configuration)
         try await connection.withSession { try $0.executeScript("CREATE TABLE items (n int8, label text, ref uuid)") }
-        let numbers = Array(1...1000)
-        let labels = numbers.map { $0 % 7 == 0 ? "sev,en {\"\($0)\"}" : "n\($0)" }
+        let numbers = Array(1...1000).map { $0 % 13 == 0 ? -$0 : $0 }
+        // Quotes, braces, commas, backslashes, non-ASCII, empty, and the word NULL (text, not null).
+        let labels = numbers.map { n in
+            switch abs(n) {
+            case 5: ""
+            case 6: "NULL"
+            case let k where k % 11 == 0: "back\\slash \\\" é ✓"
+            case let k where k % 7 == 0: "sev,en {\"\(n)\"}"
+            default: "n\(n)"
+            }
+        }
         let refs = numbers.map { _ in UUID() }
         let inserted = try await connection.query(
             "INSERT INTO items SELECT * FROM unnest($1::int8[], $2::text[], $3::uuid[])", numbers, labels, refs
         )
         #expect(inserted.affectedRows == 1000)
-        let rows = try await connection.query("SELECT n, label, ref FROM items ORDER BY n")
+        let rows = try await connection.query("SELECT n, label, ref FROM items ORDER BY abs(n)")
+        #expect(try rows.map { try $0.decode(0, as: Int.self) } == numbers)
         #expect(try rows.map { try $0.decode(1, as: String.self) } == labels)
         #expect(try rows.map { try $0.decode(2, as: UUID.self) } == refs)
         let withNull = try await connection.query("SELECT unnest($1::text[])", [String?.some("a"), nil])

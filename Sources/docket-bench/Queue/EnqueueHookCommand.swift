@@ -22,7 +22,8 @@ struct EnqueueHookCommand: AsyncParsableCommand {
         guard let single = environment["N_SINGLE"].flatMap(Int.init), let bulk = environment["N_BULK"].flatMap(Int.init) else {
             throw ValidationError("N_SINGLE and N_BULK must be set to job counts")
         }
-        let logger = Logger(label: "docket.bench.enqueue")
+        var logger = Logger(label: "docket.bench.enqueue")
+        logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
         try await NoopEnqueuer.migrate(settings.databaseURL!, logger: logger)
         let postgres = PostgresPool(configuration: PostgresConfiguration(settings.databaseURL!), logger: logger)
         let redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL!), logger: logger)

@@ -37,7 +37,19 @@ struct NoopEnqueuer {
     func run(single: Int, bulk: Int) async throws -> Timings {
         let relay = OutboxRelay(postgres: postgres, redis: redis, logger: logger)
         let relaying = Task { try await relay.run() }
-        defer { relaying.cancel() }
+        let timings: Result<Timings, any Error>
+        do {
+            timings = .success(try await enqueue(single: single, bulk: bulk))
+        } catch {
+            timings = .failure(error)
+        }
+        // The relay ends before the caller shuts its pools down.
+        relaying.cancel()
+        _ = await relaying.result
+        return try timings.get()
+    }
+
+    private func enqueue(single: Int, bulk: Int) async throws -> Timings {
         let clock = ContinuousClock()
         let known = try await self.known()
         let start = clock.now

@@ -22,7 +22,8 @@ struct QueueBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let settings = DocketConfiguration.loadOrExit(requiring: [.database, .redis])
-        let logger = Logger(label: "docket.bench.queue")
+        var logger = Logger(label: "docket.bench.queue")
+        logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
         try await NoopEnqueuer.migrate(settings.databaseURL!, logger: logger)
         let postgres = PostgresPool(configuration: PostgresConfiguration(settings.databaseURL!), logger: logger)
         let redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL!), logger: logger)
@@ -53,11 +54,19 @@ struct QueueBenchmark: AsyncParsableCommand {
 
         let relay = OutboxRelay(postgres: postgres, redis: redis, logger: logger)
         let relaying = Task { try await relay.run() }
-        defer { relaying.cancel() }
         let worker = try WorkerProcesses(count: 1, kinds: "noop", concurrency: concurrency, claimBatch: claimBatch)
-        defer { worker.stop() }
-        try await Task.sleep(for: .seconds(1))  // booted and waiting
-        let latencies = try await LatencyProbe(postgres: postgres, bell: relay.bell).sample(samples)
+        let sampled: Result<[LatencyProbe.Sample], any Error>
+        do {
+            try await Task.sleep(for: .seconds(1))  // booted and waiting
+            sampled = .success(try await LatencyProbe(postgres: postgres, bell: relay.bell).sample(samples))
+        } catch {
+            sampled = .failure(error)
+        }
+        worker.stop()
+        // The relay ends before the pools it uses shut down.
+        relaying.cancel()
+        _ = await relaying.result
+        let latencies = try sampled.get()
         for (figure, values) in [("idle_latency", latencies.map(\.fromBegin)), ("idle_latency_from_commit", latencies.map(\.fromCommit))] {
             print(
                 "RESULT bench=queue figure=\(figure) samples=\(samples)",
