@@ -51,6 +51,7 @@ let package = Package(
 
         // Docket's own modules.
         .target(name: "DocketCore", swiftSettings: swiftSettings),
+        .target(name: "BlobStore", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .target(
             name: "DocketSchema",
             dependencies: ["PostgresClient"],
@@ -102,6 +103,7 @@ let package = Package(
         .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO", "DocketTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "DocketTesting"],

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A blob being written: bytes land in `<key>.uploading` as they come and
+/// become the blob only at `commit`. Dropped without `commit`, the staging
+/// file is removed, so a failed or abandoned upload leaves nothing behind.
+public final class StagedBlob {
+    private let file: FileDescriptor
+    private let stagingPath: String
+    private let finalPath: String
+    private var finished = false
+    public private(set) var bytesWritten: Int64 = 0
+
+    init(file: FileDescriptor, stagingPath: String, finalPath: String) {
+        self.file = file
+        self.stagingPath = stagingPath
+        self.finalPath = finalPath
+    }
+
+    /// Appends `bytes` (all of them, retrying short writes and EINTR).
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        precondition(!finished, "write after commit or abort")
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(file.raw, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw BlobStoreError.system("write", stagingPath)
+            }
+            offset += written
+        }
+        bytesWritten += Int64(bytes.count)
+    }
+
+    /// Makes the bytes the blob: fsync the file, rename it over the final
+    /// name (atomically replacing an older blob), fsync the folder so the
+    /// rename survives a crash.
+    public func commit() throws {
+        precondition(!finished, "commit after commit or abort")
+        finished = true
+        do {
+            try file.sync(stagingPath)
+            file.close()
+            guard rename(stagingPath, finalPath) == 0 else { throw BlobStoreError.system("rename", stagingPath) }
+            let folder = LocalBlobStore.folder(of: finalPath)
+            try FileDescriptor.open(folder, O_RDONLY | O_DIRECTORY).sync(folder)
+        } catch {
+            file.close()
+            unlink(stagingPath)
+            throw error
+        }
+    }
+
+    /// Drops the staged bytes.
+    public func abort() {
+        guard !finished else { return }
+        finished = true
+        file.close()
+        unlink(stagingPath)
+    }
+
+    deinit { abort() }
+}
