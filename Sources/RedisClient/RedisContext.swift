@@ -18,6 +18,17 @@ final class RedisContext {
             redisFree(raw)
             throw RedisError(.connectionFailed, "\(configuration.host):\(configuration.port): \(message)")
         }
+        if RedisContext.isConnectedToItself(raw.pointee.fd) {
+            // Closed with a reset, not a FIN: a closed socket would sit in
+            // TIME_WAIT for a minute and still keep the server off its port.
+            var reset = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(raw.pointee.fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+            redisFree(raw)
+            throw RedisError(
+                .connectionFailed,
+                "\(configuration.host):\(configuration.port): nothing listens there (the socket connected to itself)"
+            )
+        }
         self.raw = raw
         redisEnableKeepAlive(raw)
         if let timeout = configuration.commandTimeout {
@@ -34,6 +45,26 @@ final class RedisContext {
     }
 
     deinit { redisFree(raw) }
+
+    /// A client connecting to a loopback port inside the ephemeral range
+    /// while nothing listens there can be handed that same port as its own
+    /// and TCP's simultaneous open connects the socket to itself: every
+    /// command would come back as its own reply, and the port stays taken
+    /// so the server cannot bind it when it restarts.
+    private static func isConnectedToItself(_ fd: Int32) -> Bool {
+        var local = sockaddr_storage()
+        var peer = sockaddr_storage()
+        var localLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        var peerLength = localLength
+        let named = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
+        }
+        let peered = withUnsafeMutablePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &peerLength) }
+        }
+        guard named == 0, peered == 0, localLength == peerLength else { return false }
+        return memcmp(&local, &peer, Int(localLength)) == 0
+    }
 
     /// False once hiredis has seen an I/O or protocol error: the context is dead.
     var isUsable: Bool { raw.pointee.err == 0 }

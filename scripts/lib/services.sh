@@ -30,9 +30,28 @@ docket_install_packages() {
   return 0
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on now.
+# Prints a TCP port on 127.0.0.1 that nothing listens on now, below the
+# kernel's ephemeral range: a port inside it can be taken by an outgoing
+# connection (or a client reconnecting to it, which TCP connects to itself)
+# while the server restarts.
 docket_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(200):
+    port = random.randint(min(10000, low - 1001), low - 1)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port below the ephemeral range")
+PY
 }
 
 # Runs a command as the postgres user when we are root (initdb refuses root).
