@@ -8,8 +8,10 @@ public enum JobLedger {
     public static let notifyChannel = "docket_jobs"
 
     /// Enqueues `jobs` inside the caller's transaction: one statement for
-    /// the whole batch (the ledger rows and their `job_outbox` entries) and a
-    /// NOTIFY that Postgres delivers only at commit. A
+    /// the whole batch (the ledger rows, their `job_outbox` entries, and a
+    /// NOTIFY that Postgres delivers only at commit, sent once: a
+    /// MATERIALIZED CTE is evaluated once, where `EXISTS (SELECT
+    /// pg_notify(…))` was planned away without ever calling it). A
     /// rollback leaves no job and wakes no one. Returns the ids of the jobs
     /// written, in order; a job whose `dedupeKey` matches a live job of its
     /// kind is skipped and has no id in the result.
@@ -31,14 +33,15 @@ public enum JobLedger {
                 RETURNING id
             ), outbox AS (
                 INSERT INTO job_outbox (job_id) SELECT id FROM written
+            ), notified AS MATERIALIZED (
+                SELECT pg_notify($9, '')
             )
-            SELECT id FROM written
+            SELECT written.id FROM written, notified
             """,
             ids, jobs.map(\.kind.rawValue), jobs.map(\.payload), jobs.map(\.maxAttempts),
             jobs.map { $0.runAt ?? now }, jobs.map(\.priority), jobs.map(\.dedupeKey),
-            jobs.map { $0.documentID?.uuidString }
+            jobs.map { $0.documentID?.uuidString }, notifyChannel
         )
-        try session.query("SELECT pg_notify($1, '')", notifyChannel)
         let written = Set(try rows.map { try $0.decode(0, as: UUID.self) })
         return ids.filter(written.contains)
     }

@@ -94,6 +94,19 @@ public actor PostgresConnection: PooledConnection {
         }
     }
 
+    /// Rolls back a transaction that a failed caller left open, so the next
+    /// user of a pooled connection starts outside any transaction. A
+    /// rollback that fails marks the connection lost: the pool replaces it.
+    func rollBackAbandonedTransaction() {
+        guard let handle, handle.isInTransaction else { return }
+        do {
+            try handle.executeScript("ROLLBACK")
+        } catch {
+            logger.debug("rollback of an abandoned transaction failed", metadata: ["error": "\(error)"])
+            markLost()
+        }
+    }
+
     /// The live libpq handle, reconnecting first if the server closed the last one.
     private func liveHandle() throws -> PostgresHandle {
         if let handle, handle.isHealthyWhenIdle() { return handle }

@@ -89,9 +89,11 @@ final class PostgresHandle {
         return try consume(result)
     }
 
-    /// Runs statements without parameters, several at once (migrations, SET).
-    func executeScript(_ sql: String) throws {
-        _ = try consume(PQexec(raw, sql))
+    /// Runs `sql` (one or more statements, no parameters) in one round
+    /// trip; returns the last statement's rows.
+    @discardableResult
+    func executeScript(_ sql: String) throws -> PostgresRows {
+        try consume(PQexec(raw, sql))
     }
 
     /// Reads the input that has arrived and returns the notifications in it;

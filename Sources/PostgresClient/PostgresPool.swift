@@ -22,7 +22,16 @@ public final class PostgresPool: Sendable {
     /// Runs `body` with a connection no other caller uses meanwhile.
     public func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         do {
-            return try await pool.withConnection(body)
+            return try await pool.withConnection { connection in
+                do {
+                    return try await body(connection)
+                } catch {
+                    // A caller that began a transaction and failed before
+                    // ending it does not hand the next caller an open one.
+                    await connection.rollBackAbandonedTransaction()
+                    throw error
+                }
+            }
         } catch let error as ConnectionPoolError {
             throw PostgresError(.poolExhausted, error.description)
         }

@@ -16,8 +16,11 @@ public struct PostgresSession: ~Copyable {
         try handle.execute(sql, binds: binds.map(\.postgresBind))
     }
 
-    /// Runs several statements without parameters (DDL, migrations).
-    public func executeScript(_ sql: String) throws {
+    /// Runs several statements without parameters (DDL, migrations, or
+    /// `BEGIN` with a first query) in one round trip; returns the rows of
+    /// the last one.
+    @discardableResult
+    public func executeScript(_ sql: String) throws -> PostgresRows {
         try handle.executeScript(sql)
     }
 

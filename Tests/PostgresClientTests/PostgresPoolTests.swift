@@ -24,6 +24,30 @@ import Testing
         await pool.shutdown()
     }
 
+    /// A caller that begins a transaction by hand and throws before ending
+    /// it: the next caller of the one pooled connection starts outside any
+    /// transaction, and the half-done write is gone.
+    @Test func aTransactionLeftOpenByAThrowIsRolledBack() async throws {
+        var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
+        configuration.maxConnections = 1
+        let pool = PostgresPool(configuration: configuration)
+        let table = "abandoned_\(UInt32.random(in: 0...UInt32.max))"
+        try await pool.query("CREATE TABLE \(table) (n int)")
+        struct Interrupted: Error {}
+        await #expect(throws: Interrupted.self) {
+            try await pool.withConnection { connection in
+                try await connection.withSession { session in
+                    try session.executeScript("BEGIN; INSERT INTO \(table) VALUES (1)")
+                }
+                throw Interrupted()
+            }
+        }
+        #expect(try await pool.withSession { $0.isInTransaction } == false)
+        #expect(try await pool.query("SELECT count(*) FROM \(table)").scalar(Int.self) == 0)
+        try await pool.query("DROP TABLE \(table)")
+        await pool.shutdown()
+    }
+
     @Test func aWaiterIsServedWhenAConnectionFreesUp() async throws {
         var configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
         configuration.maxConnections = 2
