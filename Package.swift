@@ -69,11 +69,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "DocketStore",
+            dependencies: ["DocketCore", "PostgresClient", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DocketAPI",
+            dependencies: ["DocketCore", "BlobStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
         // Executables.
         .executableTarget(
             name: "docketctl",
             dependencies: [
-                "DocketCore", "DocketSchema", "PostgresClient",
+                "DocketCore", "DocketSchema", "DocketStore", "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +115,7 @@ let package = Package(
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "BlobStore", "DocketCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "DocketTesting"],
@@ -115,13 +127,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DocketStoreTests",
+            dependencies: ["DocketStore", "DocketSchema", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JobQueueTests",
             dependencies: ["JobQueue", "DocketSchema", "DocketTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["DocketTesting", "DocketSchema", "JobQueue", "docketctl", "docket-bench"],
+            dependencies: ["DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "docketctl", "docket-bench"],
             swiftSettings: swiftSettings
         ),
     ]

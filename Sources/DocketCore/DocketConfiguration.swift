@@ -19,6 +19,8 @@ public struct DocketConfiguration: Sendable {
     public var apiHost: String
     public var apiPort: Int
     public var signingKey: String?
+    /// Older signing keys still accepted (rotation), from `DOCKET_VERIFY_KEYS`.
+    public var verifyingKeys: [String]
     public var logLevel: String
     public var maxUploadBytes: Int
     public var defaultQuotaBytes: Int
@@ -36,6 +38,7 @@ public struct DocketConfiguration: Sendable {
         apiHost = reader.string("DOCKET_API_HOST") ?? "127.0.0.1"
         apiPort = try reader.integer("DOCKET_API_PORT", default: 8080, in: 1...65535)
         signingKey = try reader.signingKey("DOCKET_SIGNING_KEY")
+        verifyingKeys = try reader.signingKeys("DOCKET_VERIFY_KEYS")
         logLevel = try reader.oneOf(
             "DOCKET_LOG_LEVEL", default: "info",
             ["trace", "debug", "info", "notice", "warning", "error", "critical"]

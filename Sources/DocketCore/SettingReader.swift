@@ -84,6 +84,16 @@ struct SettingReader {
         return text
     }
 
+    /// Comma-separated secrets, each held to `signingKey`'s rule.
+    func signingKeys(_ name: String) throws -> [String] {
+        guard let text = string(name) else { return [] }
+        let secrets = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !secrets.isEmpty, secrets.allSatisfy({ $0.utf8.count >= 32 }) else {
+            throw ConfigurationError(variable: name, problem: "each comma-separated key needs at least 32 characters")
+        }
+        return secrets
+    }
+
     private func describe(_ range: ClosedRange<Int>) -> String {
         range.upperBound == Int.max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DocketCore
 import DocketSchema
 import Logging
 import PostgresClient
@@ -12,20 +11,13 @@ struct MigrateCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let settings = DocketConfiguration.loadOrExit(requiring: .database)
-        let logger = Logger(label: "docketctl")
         let migrations = try DocketSchema.migrations()
-        let connection = PostgresConnection(
-            configuration: PostgresConfiguration(settings.databaseURL!), logger: logger
-        )
-        do {
-            let applied = try await PostgresMigrator.migrate(migrations, on: connection, logger: logger)
-            let latest = migrations.last.map { "\($0.version)" } ?? "none"
-            print(applied.isEmpty
-                ? "schema up to date (version \(latest))"
-                : "applied \(applied.count) migration(s): \(applied.map(String.init).joined(separator: ", ")); now at version \(latest)")
-        } catch let error as PostgresError {
-            throw CommandFailure(message: "migrate failed: \(error)")
+        let applied = try await DatabaseAccess.run("migrate") { connection, _ in
+            try await PostgresMigrator.migrate(migrations, on: connection, logger: Logger(label: "docketctl"))
         }
+        let latest = migrations.last.map { "\($0.version)" } ?? "none"
+        print(applied.isEmpty
+            ? "schema up to date (version \(latest))"
+            : "applied \(applied.count) migration(s): \(applied.map(String.init).joined(separator: ", ")); now at version \(latest)")
     }
 }

@@ -40,7 +40,7 @@ import Testing
         ("DOCKET_API_PORT", "abc"), ("DOCKET_API_PORT", "70000"), ("DOCKET_LEASE", "soon"), ("DOCKET_LEASE", "0"),
         ("DOCKET_MAX_UPLOAD_BYTES", "lots"), ("DOCKET_LOG_LEVEL", "loud"), ("REDIS_URL", "http://x"),
         ("REDIS_URL", "redis://host/db"), ("DATABASE_URL", "mysql://x"), ("DOCKET_SIGNING_KEY", "short"),
-        ("DOCKET_ORPHAN_WARN_COUNT", "0"),
+        ("DOCKET_ORPHAN_WARN_COUNT", "0"), ("DOCKET_VERIFY_KEYS", String(repeating: "k", count: 40) + ",short"),
     ])
     func aBadValueNamesItsVariable(variable: String, value: String) {
         var environment = minimal
