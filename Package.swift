@@ -13,12 +13,16 @@ let package = Package(
     products: [
         .executable(name: "docketctl", targets: ["docketctl"]),
         .executable(name: "docket-bench", targets: ["docket-bench"]),
+        .executable(name: "docket-api", targets: ["docket-api"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // The HTTP server of docket-api (a fixed choice of the project). Its
+        // default traits pull in swift-configuration, which Docket does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // C libraries: module maps only.
@@ -76,7 +80,13 @@ let package = Package(
         ),
         .target(
             name: "DocketAPI",
-            dependencies: ["DocketCore", "BlobStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "DocketCore", "BlobStore", "DocketStore", "JobQueue", "PostgresClient", "RedisClient", "UUIDText",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -87,6 +97,15 @@ let package = Package(
                 "DocketCore", "DocketSchema", "DocketStore", "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "docket-api",
+            dependencies: [
+                "DocketAPI", "DocketCore", "BlobStore", "JobQueue", "PostgresClient", "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,7 +134,17 @@ let package = Package(
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "BlobStore", "DocketCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DocketAPITests",
+            dependencies: [
+                "DocketAPI", "BlobStore", "DocketCore", "DocketSchema", "DocketStore", "DocketTesting", "JobQueue",
+                "PostgresClient", "RedisClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "DocketTesting"],

@@ -1,8 +1,9 @@
 import Foundation
 
 /// An open blob: its size, and its bytes by range (`pread`, so ranges
-/// need no shared position and the whole blob is never in memory).
-public final class BlobReader {
+/// need no shared position and the whole blob is never in memory). Reads
+/// share no state, so any thread may use it: `@unchecked Sendable`.
+public final class BlobReader: @unchecked Sendable {
     private let file: FileDescriptor
     private let path: String
     public let size: Int64

@@ -16,12 +16,15 @@ public struct LocalBlobStore: Sendable {
         try LocalBlobStore.makeDirectories(self.root)
     }
 
-    /// Starts writing `key`: bytes go to its staging file until `commit`.
+    /// Starts writing `key`: bytes go to a staging file of this write's
+    /// own (`<key>.<random>.uploading`) until `commit`, so two writers of
+    /// one key (a client retrying while its first attempt still streams)
+    /// never interleave bytes; the last commit wins whole.
     public func stage(_ key: BlobKey) throws -> StagedBlob {
         let path = self.path(of: key)
         try LocalBlobStore.makeDirectories(LocalBlobStore.folder(of: path))
-        let staging = path + BlobKey.stagingSuffix
-        let file = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        let staging = path + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36) + BlobKey.stagingSuffix
+        let file = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
         return StagedBlob(file: file, stagingPath: staging, finalPath: path)
     }
 

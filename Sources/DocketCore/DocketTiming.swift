@@ -2,6 +2,8 @@
 public struct DocketTiming: Sendable, Equatable {
     public var uploadTTL: Duration
     public var downloadURLTTL: Duration
+    /// An upload body that sends nothing for this long is answered 408.
+    public var bodyTimeout: Duration
     public var lease: Duration
     public var shutdownGrace: Duration
     public var sweepOrphansEvery: Duration
@@ -18,6 +20,7 @@ public struct DocketTiming: Sendable, Equatable {
     init(reader: SettingReader) throws {
         uploadTTL = try reader.duration("DOCKET_UPLOAD_TTL", default: .seconds(3600))
         downloadURLTTL = try reader.duration("DOCKET_DOWNLOAD_URL_TTL", default: .seconds(300))
+        bodyTimeout = try reader.duration("DOCKET_BODY_TIMEOUT", default: .seconds(30))
         lease = try reader.duration("DOCKET_LEASE", default: .seconds(15))
         shutdownGrace = try reader.duration("DOCKET_SHUTDOWN_GRACE", default: .seconds(25), allowZero: true)
         sweepOrphansEvery = try reader.duration("DOCKET_SWEEP_ORPHANS_EVERY", default: .seconds(600))

@@ -1,0 +1,14 @@
+import DocketStore
+import Hummingbird
+
+/// `GET /v1/quota`: the caller's limit, usage and open reservations.
+struct QuotaRoutes {
+    let services: APIServices
+
+    func register(on group: RouterGroup<APIContext>) {
+        group.get("quota") { _, context in
+            let principal = try context.requirePrincipal()
+            return try await services.postgres.withSession { try Quota.read(userID: principal.userID, in: $0) }
+        }
+    }
+}

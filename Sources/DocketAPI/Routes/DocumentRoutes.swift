@@ -1,0 +1,131 @@
+import BlobStore
+import DocketCore
+import DocketStore
+import Foundation
+import Hummingbird
+import JobQueue
+import UUIDText
+
+/// `/v1/documents…`: the user's documents, their download URLs, reruns of
+/// their jobs, and deletion. Another user's id is `not_found`.
+struct DocumentRoutes {
+    let services: APIServices
+
+    struct DownloadRequest: Decodable {
+        var variant: String?
+        var page: Int?
+    }
+
+    func register(on group: RouterGroup<APIContext>) {
+        group.get("documents", use: list)
+        group.get("documents/:id", use: show)
+        group.delete("documents/:id", use: delete)
+        group.post("documents/:id/download-url", use: downloadURL)
+        group.post("documents/:id/refresh-info") { try await rerun(.pdfInfo, $0, $1) }
+        group.post("documents/:id/regenerate-thumbnail") { try await rerun(.thumbnailCover, $0, $1) }
+        group.post("documents/:id/thumbnails") { try await rerun(.thumbnailPages, $0, $1) }
+    }
+
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> ListPage<DocumentListItem> {
+        let principal = try context.requirePrincipal()
+        let (after, limit) = try Paging.read(request)
+        let page = try await services.postgres.withSession {
+            try Documents.list(userID: principal.userID, after: after, limit: limit + 1, in: $0)
+        }
+        let items = page.prefix(limit).map(DocumentListItem.init)
+        return ListPage(items: Array(items), nextAfter: page.count > limit ? items.last?.id : nil)
+    }
+
+    @Sendable func show(_ request: Request, context: APIContext) async throws -> DocumentBody {
+        let principal = try context.requirePrincipal()
+        let id = try UploadRoutes.id(context)
+        return try await services.postgres.withSession { session in
+            let document = try Documents.get(id: id, userID: principal.userID, in: session)
+            return DocumentBody(document, jobs: try JobLedger.jobs(ofDocument: id, in: session))
+        }
+    }
+
+    /// A GET URL for the original or a page's thumbnail, valid `DOCKET_DOWNLOAD_URL_TTL`.
+    @Sendable func downloadURL(_ request: Request, context: APIContext) async throws -> DownloadURL {
+        let principal = try context.requirePrincipal()
+        let id = try UploadRoutes.id(context)
+        let asked = try await request.decodeJSON(as: DownloadRequest.self)
+        let document = try await services.postgres.withSession { try Documents.get(id: id, userID: principal.userID, in: $0) }
+        let key: BlobKey
+        switch asked.variant ?? "original" {
+        case "original":
+            guard document.status != .uploading, document.status != .deleted else {
+                throw DocketError(.notFound, "the document has no stored file")
+            }
+            key = try BlobKey(document.blobKey)
+        case "thumbnail":
+            let page = asked.page ?? 1
+            guard page > 0 else { throw DocketError(.invalidInput, "page must be 1 or more") }
+            guard document.status != .deleted, document.thumbnails.contains(where: { $0.page == page }) else {
+                throw DocketError(.notFound, "page \(page) has no thumbnail yet")
+            }
+            key = .thumbnail(user: principal.userID, document: id, page: page)
+        default:
+            throw DocketError(.invalidInput, "variant must be original or thumbnail")
+        }
+        let expiresAt = Date() + Double(services.settings.downloadURLTTL.components.seconds)
+        let token = services.keyring.sign(BlobTokenClaims(method: .get, blobKey: key, userID: principal.userID, expiresAt: expiresAt))
+        return DownloadURL(url: URLBuilder.blobURL(key, token: token, request: request), expiresAt: Date(timeIntervalSince1970: Double(Int64(expiresAt.timeIntervalSince1970))))
+    }
+
+    /// Enqueues `kind` for the document again; a run of it still live is
+    /// answered instead of a second one.
+    @Sendable func rerun(_ kind: JobKind, _ request: Request, _ context: APIContext) async throws -> Status<DocumentAccepted> {
+        let principal = try context.requirePrincipal()
+        let id = try UploadRoutes.id(context)
+        let answer = try await services.postgres.transaction { session in
+            let document = try Documents.get(id: id, userID: principal.userID, in: session)
+            try Documents.requireProcessable(document)
+            let ids = "\"document_id\": \"\(id.uuidString.lowercased())\", \"user_id\": \"\(principal.userID.uuidString.lowercased())\""
+            try JobLedger.enqueue([NewJob(kind: kind, payload: "{\(ids)}", dedupeKey: id.uuidString.lowercased(), documentID: id)], in: session)
+            let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == kind }
+            return DocumentAccepted(documentId: id.lowercasedString, status: document.status.rawValue, jobs: Array(jobs.suffix(1).map(JobBrief.init)))
+        }
+        services.relayBell?.ring()
+        return Status(.accepted, answer)
+    }
+
+    /// The document becomes a tombstone; `file.delete` (and `quota.release`) do the rest.
+    @Sendable func delete(_ request: Request, context: APIContext) async throws -> Status<DocumentAccepted> {
+        let principal = try context.requirePrincipal()
+        let id = try UploadRoutes.id(context)
+        let answer = try await services.postgres.transaction { session in
+            let deletion = try Documents.delete(id: id, userID: principal.userID, in: session)
+            if case .deleted(let released) = deletion {
+                let ids = "\"document_id\": \"\(id.uuidString.lowercased())\", \"user_id\": \"\(principal.userID.uuidString.lowercased())\""
+                var jobs = [NewJob(kind: .fileDelete, payload: "{\(ids)}", documentID: id)]
+                if !released { jobs.append(NewJob(kind: .quotaRelease, payload: "{\(ids)}", documentID: id)) }
+                try JobLedger.enqueue(jobs, in: session)
+            }
+            let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == .fileDelete || $0.kind == .quotaRelease }
+            return DocumentAccepted(documentId: id.lowercasedString, status: DocumentStatus.deleted.rawValue, jobs: jobs.map(JobBrief.init))
+        }
+        services.relayBell?.ring()
+        return Status(.accepted, answer)
+    }
+}
+
+/// `?after=&limit=` of every list (CONTRACT.md §2): limit 1…200, default 50.
+enum Paging {
+    static func read(_ request: Request) throws -> (after: UUID?, limit: Int) {
+        let query = request.uri.queryParameters
+        var after: UUID?
+        if let text = query["after"], !text.isEmpty {
+            guard let id = UUID(uuidString: String(text)) else { throw DocketError(.invalidInput, "after must be an id from next_after") }
+            after = id
+        }
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), (1...200).contains(value) else {
+                throw DocketError(.invalidInput, "limit must be a whole number from 1 to 200")
+            }
+            limit = value
+        }
+        return (after, limit)
+    }
+}

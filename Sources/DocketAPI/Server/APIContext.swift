@@ -1,0 +1,52 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Hummingbird
+
+/// What one request carries through the middleware to its route: who is
+/// calling (once authenticated), and JSON coding in the contract's style
+/// (snake_case keys, ISO 8601 dates).
+public struct APIContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware` on the routes that need a key.
+    public var principal: Principal?
+    /// On every log line (`hb.request.id`) and every response (`X-Request-Id`).
+    public let requestID: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        if let id = source.logger[metadataKey: "hb.request.id"] {
+            requestID = id.description
+        } else {
+            requestID = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            logger[metadataKey: "hb.request.id"] = .string(requestID)
+        }
+    }
+
+    public var requestDecoder: JSONDecoder { APIJSON.decoder }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+
+    /// The caller, for routes behind `AuthMiddleware`.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw DocketError(.unauthorized, "an API key is required") }
+        return principal
+    }
+}
+
+/// The API's one JSON style.
+enum APIJSON {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,100 @@
+import DocketCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Streams a PUT body into an `UploadFile` as it arrives, never holding it
+/// whole: chunks gather to 1 MiB, then one thread-pool hop writes and hashes
+/// them. It enforces the contract as bytes come: more than declared → 413
+/// at once; not starting with `%PDF-` → 415; fewer than declared → 400;
+/// nothing for `timeout` → 408; the client gone → `network_abort`.
+struct UploadReceiver {
+    let expectedBytes: Int64
+    let timeout: Duration
+    static let flushBytes = 1 << 20
+    static let magic = Array("%PDF-".utf8)
+
+    /// Returns the SHA-256 of the body, once exactly `expectedBytes` are written.
+    func receive(_ body: RequestBody, into file: UploadFile) async throws -> String {
+        let lastProgress = LastProgress()
+        let timeout = self.timeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await self.consume(body, into: file) { lastProgress.touch() }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: timeout / 4)
+                    if ContinuousClock.now - lastProgress.instant > timeout {
+                        throw DocketError(.uploadTimeout, "no bytes arrived for \(timeout); send the whole body without pausing")
+                    }
+                }
+            }
+            // The first to finish decides: the body read (or its error), or the watchdog's timeout.
+            try await group.next()
+            group.cancelAll()
+        }
+        return try await NIOThreadPool.singleton.runIfActive { file.digest() }
+    }
+
+    private func consume(_ body: RequestBody, into file: UploadFile, progress: @Sendable () -> Void) async throws {
+        var received: Int64 = 0
+        var pending = ByteBuffer()
+        var checkedMagic = false
+        do {
+            for try await chunk in body {
+                progress()
+                received += Int64(chunk.readableBytes)
+                guard received <= expectedBytes else {
+                    throw DocketError(.bodyTooLarge, "the body is longer than the declared size_bytes \(expectedBytes)")
+                }
+                pending.writeImmutableBuffer(chunk)
+                if !checkedMagic, pending.readableBytes >= Self.magic.count {
+                    try Self.checkMagic(pending)
+                    checkedMagic = true
+                }
+                if pending.readableBytes >= Self.flushBytes {
+                    try await flush(&pending, to: file)
+                }
+            }
+        } catch let error as DocketError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw DocketError(.networkAbort, "the client went away mid-body", logDetail: "\(error)")
+        }
+        guard received == expectedBytes else {
+            if received == 0 { throw DocketError(.emptyFile, "the body was empty") }
+            throw DocketError(.invalidInput, "the body ended after \(received) of the declared \(expectedBytes) bytes")
+        }
+        if !checkedMagic { try Self.checkMagic(pending) }
+        try await flush(&pending, to: file)
+    }
+
+    private func flush(_ pending: inout ByteBuffer, to file: UploadFile) async throws {
+        guard pending.readableBytes > 0 else { return }
+        let chunk = pending
+        pending = ByteBuffer()
+        try await NIOThreadPool.singleton.runIfActive {
+            try chunk.withUnsafeReadableBytes { try file.append($0) }
+        }
+    }
+
+    private static func checkMagic(_ buffer: ByteBuffer) throws {
+        guard buffer.getBytes(at: buffer.readerIndex, length: magic.count) == magic else {
+            throw DocketError(.unsupportedMediaType, "the file does not start with %PDF-: it is not a PDF")
+        }
+    }
+}
+
+/// When the last bytes of a body arrived, shared by its reader and its watchdog.
+private final class LastProgress: Sendable {
+    private let value = Mutex(ContinuousClock.now)
+
+    func touch() { value.withLock { $0 = .now } }
+    var instant: ContinuousClock.Instant { value.withLock { $0 } }
+}

@@ -1,0 +1,99 @@
+import DocketTesting
+import Foundation
+import Testing
+
+/// What a PUT body can do wrong, and that none of it loses the upload:
+/// after each failure nothing is staged, the reservation still stands, and
+/// the same URL takes a good body.
+@Suite struct UploadBodyTests {
+    func pending(_ stack: APITestStack, size: Int) async throws -> (key: String, url: String) {
+        let (key, _) = try await stack.key()
+        let created = try await stack.createUpload(key: key, size: size).json()
+        return (key, created["upload_url"] as! String)
+    }
+
+    func expectRecoverable(_ stack: APITestStack, key: String, url: String, size: Int) async throws {
+        #expect(try stack.blobs.stagingFiles().isEmpty)
+        #expect(try await stack.json("GET", "/v1/quota", key: key).json()["reserved_bytes"] as? Int == size)
+        let retried = try await stack.put(url, APITestStack.pdfBytes(size))
+        #expect(retried.status == 201, "\(retried.text)")
+    }
+
+    @Test func moreThanDeclaredIs413() async throws {
+        let stack = try await APITestStack.start()
+        let (key, url) = try await pending(stack, size: 1000)
+        // Content-Length says so: refused before a byte is read.
+        let declared = try await stack.put(url, APITestStack.pdfBytes(1001))
+        #expect(declared.status == 413)
+        #expect(declared.errorCode == "body_too_large")
+        // Chunked, no length up front: refused as soon as the limit is passed.
+        let connection = try stack.client.open()
+        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: ["Transfer-Encoding": "chunked"], contentLength: nil)
+        let chunk = APITestStack.pdfBytes(4000)
+        try connection.write(Array(String(chunk.count, radix: 16).utf8) + [13, 10] + chunk + [13, 10])
+        let answer = try await HTTPTestClient.offPool { try connection.readResponse() }
+        #expect(answer.status == 413)
+        try await expectRecoverable(stack, key: key, url: url, size: 1000)
+        try await stack.stop()
+    }
+
+    @Test func fewerThanDeclaredIs400() async throws {
+        let stack = try await APITestStack.start()
+        let (key, url) = try await pending(stack, size: 1000)
+        let short = try await stack.put(url, APITestStack.pdfBytes(600))
+        #expect(short.status == 400)
+        #expect(short.errorCode == "invalid_input")
+        let empty = try await stack.put(url, [])
+        #expect(empty.errorCode == "empty_file")
+        try await expectRecoverable(stack, key: key, url: url, size: 1000)
+        try await stack.stop()
+    }
+
+    @Test func notAPDFIs415() async throws {
+        let stack = try await APITestStack.start()
+        let (key, url) = try await pending(stack, size: 1000)
+        let png = try await stack.put(url, [0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 1, count: 996))
+        #expect(png.status == 415)
+        #expect(png.errorCode == "unsupported_media_type")
+        try await expectRecoverable(stack, key: key, url: url, size: 1000)
+        try await stack.stop()
+    }
+
+    /// Half the body, then silence: 408 after the body timeout (2 s here).
+    @Test func aStalledBodyIs408() async throws {
+        let stack = try await APITestStack.start()
+        let (key, url) = try await pending(stack, size: 100_000)
+        let connection = try stack.client.open()
+        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 100_000)
+        try connection.write(APITestStack.pdfBytes(40_000))
+        let answer = try await HTTPTestClient.offPool { try connection.readResponse() }
+        #expect(answer.status == 408)
+        #expect(answer.errorCode == "upload_timeout")
+        connection.close()
+        try await expectRecoverable(stack, key: key, url: url, size: 100_000)
+        try await stack.stop()
+    }
+
+    /// The client goes away mid-body: the staged bytes go, the reservation stays.
+    @Test func aClientThatDisconnectsLeavesNothingStaged() async throws {
+        let stack = try await APITestStack.start()
+        let (key, url) = try await pending(stack, size: 3_000_000)
+        let connection = try stack.client.open()
+        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 3_000_000)
+        try connection.write(APITestStack.pdfBytes(1_500_000))
+        // Wait until the server has staged some of it, then vanish.
+        try await waitUntil { try !stack.blobs.stagingFiles().isEmpty }
+        connection.close()
+        try await waitUntil { try stack.blobs.stagingFiles().isEmpty }
+        try await expectRecoverable(stack, key: key, url: url, size: 3_000_000)
+        try await stack.stop()
+    }
+
+    func waitUntil(_ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try !condition() {
+            guard ContinuousClock.now < deadline else { throw HTTPTestError("condition not met within 20 s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

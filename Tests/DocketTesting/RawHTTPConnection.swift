@@ -1,0 +1,97 @@
+import Foundation
+
+/// One TCP connection to 127.0.0.1:`port`, written and read by hand.
+public final class RawHTTPConnection: @unchecked Sendable {
+    private let fd: Int32
+    private var closed = false
+
+    public init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HTTPTestError("socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            Foundation.close(fd)
+            throw HTTPTestError("cannot connect to 127.0.0.1:\(port)")
+        }
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close() }
+
+    public func writeHead(_ method: String, _ path: String, headers: [String: String], contentLength: Int?) throws {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let contentLength, headers.keys.allSatisfy({ $0.lowercased() != "content-length" }) {
+            head += "Content-Length: \(contentLength)\r\n"
+        }
+        try write(Array((head + "\r\n").utf8))
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw HTTPTestError("send failed: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    /// Reads until the server closes, then parses the response.
+    public func readResponse() throws -> HTTPTestResponse {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65536, 0) }
+            if n > 0 { data += buffer[0..<n] } else if n == 0 { break } else if errno == EINTR { continue } else {
+                if data.isEmpty { throw HTTPTestError("no response: errno \(errno)") }
+                break
+            }
+        }
+        return try Self.parse(data)
+    }
+
+    /// Closes abruptly: the server sees the client go away.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        Foundation.close(fd)
+    }
+
+    static func parse(_ data: [UInt8]) throws -> HTTPTestResponse {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let end = data.firstRange(of: separator) else { throw HTTPTestError("incomplete response head") }
+        let lines = String(decoding: data[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw HTTPTestError("bad status line \(lines[0])") }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var body = Array(data[end.upperBound...])
+        if headers["transfer-encoding"]?.lowercased() == "chunked" { body = try dechunk(body) }
+        return HTTPTestResponse(status: status, headers: headers, body: body)
+    }
+
+    private static func dechunk(_ raw: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        let crlf: [UInt8] = [13, 10]
+        while true {
+            guard let lineEnd = raw[index...].firstRange(of: crlf) else { throw HTTPTestError("bad chunk") }
+            let sizeText = String(decoding: raw[index..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";")[0]
+            guard let size = Int(sizeText, radix: 16) else { throw HTTPTestError("bad chunk size") }
+            index = lineEnd.upperBound
+            if size == 0 { return out }
+            out += raw[index..<index + size]
+            index += size + 2
+        }
+    }
+}
