@@ -7,7 +7,7 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 # Debian packages Docket builds against or runs beside.
 DOCKET_APT_PACKAGES=(
   redis-server redis-tools postgresql postgresql-contrib libhiredis-dev libpq-dev
-  docker-compose python3 python3-venv
+  docker-compose python3 python3-venv curl
 )
 
 # Never fails: a closed stderr (say, `| tee` killed by the same Ctrl-C)
