@@ -20,54 +20,75 @@ struct UploadRoutes {
 
     /// Validates, reserves the quota and creates the upload and its
     /// document in one transaction; answers with a PUT URL for the bytes.
-    @Sendable func create(_ request: Request, context: APIContext) async throws -> Status<UploadCreated> {
+    /// Honours `Idempotency-Key`.
+    @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let body = try await request.decodeJSON(as: UploadRequest.self)
-        let documentID = UUIDv7.make()
-        let key = BlobKey.original(user: principal.userID, document: documentID)
-        let settings = services.settings
-        let upload = try await services.postgres.transaction { session in
-            try Uploads.create(
-                body, userID: principal.userID, documentID: documentID, blobKey: key.path,
-                maxBytes: settings.maxUploadBytes, ttl: settings.uploadTTL, in: session
-            )
+        let raw = try await request.jsonBody()
+        let body = try APIJSON.decode(UploadRequest.self, from: raw)
+        let (services, settings) = (self.services, self.services.settings)
+        let idempotent = IdempotentRoute(postgres: services.postgres, scope: "POST /v1/uploads")
+        return try await idempotent.respond(to: request, context: context, userID: principal.userID, body: raw) { recorder in
+            let documentID = UUIDv7.make()
+            let key = BlobKey.original(user: principal.userID, document: documentID)
+            return try await services.postgres.transaction { session in
+                let upload = try Uploads.create(
+                    body, userID: principal.userID, documentID: documentID, blobKey: key.path,
+                    maxBytes: settings.maxUploadBytes, ttl: settings.uploadTTL, in: session
+                )
+                let token = services.keyring.sign(BlobTokenClaims(
+                    method: .put, blobKey: key, userID: principal.userID, sizeBytes: upload.sizeBytes, expiresAt: upload.expiresAt
+                ))
+                let answer = try APIJSON.encoder.encode(UploadCreated(
+                    uploadId: upload.id.lowercasedString, documentId: documentID.lowercasedString,
+                    uploadUrl: URLBuilder.blobURL(key, token: token, request: request),
+                    method: "PUT", expiresAt: upload.expiresAt, maxBytes: upload.sizeBytes
+                ))
+                try recorder.record(.created, answer, in: session)
+                return (.created, answer)
+            }
         }
-        let token = services.keyring.sign(BlobTokenClaims(
-            method: .put, blobKey: key, userID: principal.userID, sizeBytes: upload.sizeBytes, expiresAt: upload.expiresAt
-        ))
-        context.logger.info("upload created", metadata: ["upload.id": "\(upload.id)", "upload.bytes": "\(upload.sizeBytes)"])
-        return Status(.created, UploadCreated(
-            uploadId: upload.id.lowercasedString, documentId: documentID.lowercasedString, uploadUrl: URLBuilder.blobURL(key, token: token, request: request),
-            method: "PUT", expiresAt: upload.expiresAt, maxBytes: upload.sizeBytes
-        ))
     }
 
     /// One transaction: the upload completed, the document `processing`,
     /// and its jobs in the ledger. Completing again answers the same.
-    @Sendable func complete(_ request: Request, context: APIContext) async throws -> Status<DocumentAccepted> {
+    /// Honours `Idempotency-Key`.
+    @Sendable func complete(_ request: Request, context: APIContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let uploadID = try Self.id(context)
-        let outcome = try await services.postgres.transaction { session -> DocumentAccepted? in
-            switch try Uploads.complete(uploadID: uploadID, userID: principal.userID, in: session) {
-            case .expired:
-                return nil
-            case .completed(let documentID, let size):
-                try JobLedger.enqueue(Self.firstJobs(document: documentID, user: principal.userID, upload: uploadID, size: size), in: session)
-                return DocumentAccepted(
-                    documentId: documentID.lowercasedString, status: DocumentStatus.processing.rawValue,
-                    jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
-                )
-            case .alreadyCompleted(let documentID):
-                let document = try Documents.get(id: documentID, userID: principal.userID, in: session)
-                return DocumentAccepted(
-                    documentId: documentID.lowercasedString, status: document.status.rawValue,
-                    jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
-                )
+        let raw = try await request.jsonBody()
+        let services = self.services
+        let idempotent = IdempotentRoute(postgres: services.postgres, scope: "POST /v1/uploads/{id}/complete")
+        let response = try await idempotent.respond(to: request, context: context, userID: principal.userID, body: raw) { recorder in
+            let answer = try await services.postgres.transaction { session -> Data? in
+                let accepted: DocumentAccepted
+                switch try Uploads.complete(uploadID: uploadID, userID: principal.userID, in: session) {
+                case .expired:
+                    return nil
+                case .completed(let documentID, let size):
+                    try JobLedger.enqueue(
+                        Self.firstJobs(document: documentID, user: principal.userID, upload: uploadID, size: size), in: session
+                    )
+                    accepted = DocumentAccepted(
+                        documentId: documentID.lowercasedString, status: DocumentStatus.processing.rawValue,
+                        jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
+                    )
+                case .alreadyCompleted(let documentID):
+                    let document = try Documents.get(id: documentID, userID: principal.userID, in: session)
+                    accepted = DocumentAccepted(
+                        documentId: documentID.lowercasedString, status: document.status.rawValue,
+                        jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
+                    )
+                }
+                let answer = try APIJSON.encoder.encode(accepted)
+                try recorder.record(.accepted, answer, in: session)
+                return answer
             }
+            // The expiry was committed (the reservation released); now say so.
+            guard let answer else { throw DocketError(.uploadExpired, "the upload expired; its reservation was released") }
+            return (.accepted, answer)
         }
-        guard let outcome else { throw DocketError(.uploadExpired, "the upload expired; its reservation was released") }
         services.relayBell?.ring()
-        return Status(.accepted, outcome)
+        return response
     }
 
     /// Cancels a pending upload: the reservation is released and stored bytes removed.
@@ -79,7 +100,7 @@ struct UploadRoutes {
         }
         let blobs = services.blobs
         let key = try BlobKey(upload.blobKey)
-        try await services.onDisk { try blobs.delete(key) }
+        _ = try await services.onDisk { try blobs.delete(key) }
         return UploadCancelled(uploadId: uploadID.lowercasedString, state: UploadState.cancelled.rawValue)
     }
 
