@@ -23,6 +23,8 @@ let package = Package(
         // The HTTP server of docket-api (a fixed choice of the project). Its
         // default traits pull in swift-configuration, which Docket does not use.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        // /metrics: the Prometheus registry for docket-api's own figures (a fixed choice of the project).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries: module maps only.
@@ -84,6 +86,7 @@ let package = Package(
                 "DocketCore", "BlobStore", "DocketStore", "JobQueue", "PostgresClient", "RedisClient", "UUIDText",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -50,10 +50,13 @@ struct BlobRoutes {
                 throw error
             }
             context.logger.info("upload stored", metadata: ["upload.id": "\(upload.id)", "upload.bytes": "\(expected)"])
+            services.metrics.recordUpload(outcome: "ok")
             return Status(.created, UploadStored(uploadId: upload.id.lowercasedString, sizeBytes: expected, sha256: sha256))
         } catch {
             try? await services.onDisk { file.abort() }
-            if let failure = error as? DocketError, failure.code == .networkAbort {
+            let code = (error as? DocketError)?.code ?? ProblemMiddleware.classify(error).code
+            services.metrics.recordUpload(outcome: code.rawValue)
+            if code == .networkAbort {
                 context.logger.notice("upload aborted by the client", metadata: ["upload.id": "\(upload.id)"])
             }
             throw error

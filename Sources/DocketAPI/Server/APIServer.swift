@@ -9,8 +9,10 @@ import ServiceLifecycle
 public enum APIServer {
     public static func router(_ services: APIServices) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(services: services).register(on: router)
+        MetricsRoutes(services: services).register(on: router)
         BlobRoutes(services: services).register(on: router)
         let client = router.group("v1").add(middleware: AuthMiddleware(postgres: services.postgres))
         UploadRoutes(services: services).register(on: client)

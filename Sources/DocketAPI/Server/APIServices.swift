@@ -14,10 +14,11 @@ public struct APIServices: Sendable {
     public let settings: APISettings
     /// Rung after a commit that wrote jobs, when this process runs the relay.
     public let relayBell: RelayBell?
+    public let metrics: APIMetrics
 
     public init(
         postgres: PostgresPool, redis: RedisPool, blobs: LocalBlobStore, keyring: TokenKeyring,
-        settings: APISettings, relayBell: RelayBell? = nil
+        settings: APISettings, relayBell: RelayBell? = nil, metrics: APIMetrics = APIMetrics()
     ) {
         self.postgres = postgres
         self.redis = redis
@@ -25,6 +26,7 @@ public struct APIServices: Sendable {
         self.keyring = keyring
         self.settings = settings
         self.relayBell = relayBell
+        self.metrics = metrics
     }
 
     /// Runs blocking file-system work off the cooperative pool.

@@ -3,6 +3,9 @@ import Foundation
 
 /// The cluster-wide job totals as read from Redis, by kind.
 public struct JobStatsSnapshot: Sendable {
+    /// No figures: what a deployment that has run nothing reports.
+    public init() {}
+
     public struct Durations: Sendable, Equatable {
         /// Cumulative counts per `JobTally.bucketBounds` entry.
         public var cumulativeBuckets: [Int]
