@@ -117,7 +117,9 @@ let package = Package(
         .executableTarget(
             name: "docket-bench",
             dependencies: [
-                "DocketCore", "DocketSchema", "RedisClient", "PostgresClient", "JobQueue",
+                "DocketCore", "DocketSchema", "DocketStore", "RedisClient", "PostgresClient", "JobQueue",
+                // Its HTTP client, child processes and free ports drive docket-api in `docket-bench api`.
+                "DocketTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

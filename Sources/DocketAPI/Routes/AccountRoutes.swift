@@ -7,8 +7,7 @@ struct QuotaRoutes {
 
     func register(on group: RouterGroup<APIContext>) {
         group.get("quota") { _, context in
-            let principal = try context.requirePrincipal()
-            return try await services.postgres.withSession { try Quota.read(userID: principal.userID, in: $0) }
+            try await services.session(context) { principal, session in try Quota.read(userID: principal.userID, in: session) }
         }
     }
 }

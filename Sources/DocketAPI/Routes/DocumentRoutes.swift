@@ -27,62 +27,64 @@ struct DocumentRoutes {
     }
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> ListPage<DocumentListItem> {
-        let principal = try context.requirePrincipal()
         let (after, limit) = try Paging.read(request)
-        let page = try await services.postgres.withSession {
-            try Documents.list(userID: principal.userID, after: after, limit: limit + 1, in: $0)
+        let page = try await services.session(context) { principal, session in
+            try Documents.list(userID: principal.userID, after: after, limit: limit + 1, in: session)
         }
         let items = page.prefix(limit).map(DocumentListItem.init)
         return ListPage(items: Array(items), nextAfter: page.count > limit ? items.last?.id : nil)
     }
 
     @Sendable func show(_ request: Request, context: APIContext) async throws -> DocumentBody {
-        let principal = try context.requirePrincipal()
         let id = try UploadRoutes.id(context)
-        return try await services.postgres.withSession { session in
+        return try await services.session(context) { principal, session in
             let document = try Documents.get(id: id, userID: principal.userID, in: session)
             return DocumentBody(document, jobs: try JobLedger.jobs(ofDocument: id, in: session))
         }
     }
 
-    /// A GET URL for the original or a page's thumbnail, valid `DOCKET_DOWNLOAD_URL_TTL`.
+    /// A GET URL for the original or a page's thumbnail, valid
+    /// `DOCKET_DOWNLOAD_URL_TTL`. One Postgres hop: the key, the document
+    /// row and (for a thumbnail) its page.
     @Sendable func downloadURL(_ request: Request, context: APIContext) async throws -> DownloadURL {
-        let principal = try context.requirePrincipal()
         let id = try UploadRoutes.id(context)
-        let asked = try await request.decodeJSON(as: DownloadRequest.self)
-        let document = try await services.postgres.withSession { try Documents.get(id: id, userID: principal.userID, in: $0) }
-        let key: BlobKey
-        switch asked.variant ?? "original" {
-        case "original":
-            guard document.status != .uploading, document.status != .deleted else {
-                throw DocketError(.notFound, "the document has no stored file")
+        let raw = try await request.jsonBody()
+        let (principal, key) = try await services.session(context) { principal, session -> (Principal, BlobKey) in
+            let asked = try APIJSON.decode(DownloadRequest.self, from: raw)
+            let document = try Documents.find(id: id, userID: principal.userID, in: session)
+            switch asked.variant ?? "original" {
+            case "original":
+                guard document.status != .uploading, document.status != .deleted else {
+                    throw DocketError(.notFound, "the document has no stored file")
+                }
+                return (principal, try BlobKey(document.blobKey))
+            case "thumbnail":
+                let page = asked.page ?? 1
+                guard page > 0 else { throw DocketError(.invalidInput, "page must be 1 or more") }
+                guard document.status != .deleted, try Documents.hasThumbnail(document: id, page: page, in: session) else {
+                    throw DocketError(.notFound, "page \(page) has no thumbnail yet")
+                }
+                return (principal, .thumbnail(user: principal.userID, document: id, page: page))
+            default:
+                throw DocketError(.invalidInput, "variant must be original or thumbnail")
             }
-            key = try BlobKey(document.blobKey)
-        case "thumbnail":
-            let page = asked.page ?? 1
-            guard page > 0 else { throw DocketError(.invalidInput, "page must be 1 or more") }
-            guard document.status != .deleted, document.thumbnails.contains(where: { $0.page == page }) else {
-                throw DocketError(.notFound, "page \(page) has no thumbnail yet")
-            }
-            key = .thumbnail(user: principal.userID, document: id, page: page)
-        default:
-            throw DocketError(.invalidInput, "variant must be original or thumbnail")
         }
-        let expiresAt = Date() + Double(services.settings.downloadURLTTL.components.seconds)
+        let expiresAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + Double(services.settings.downloadURLTTL.components.seconds)).rounded(.down))
         let token = services.keyring.sign(BlobTokenClaims(method: .get, blobKey: key, userID: principal.userID, expiresAt: expiresAt))
-        return DownloadURL(url: URLBuilder.blobURL(key, token: token, request: request), expiresAt: Date(timeIntervalSince1970: Double(Int64(expiresAt.timeIntervalSince1970))))
+        return DownloadURL(url: URLBuilder.blobURL(key, token: token, request: request), expiresAt: expiresAt)
     }
 
     /// Enqueues `kind` for the document again; a run of it still live is
     /// answered instead of a second one.
     @Sendable func rerun(_ kind: JobKind, _ request: Request, _ context: APIContext) async throws -> Status<DocumentAccepted> {
-        let principal = try context.requirePrincipal()
         let id = try UploadRoutes.id(context)
-        let answer = try await services.postgres.transaction { session in
-            let document = try Documents.get(id: id, userID: principal.userID, in: session)
+        let answer = try await services.transaction(context) { principal, session in
+            let document = try Documents.find(id: id, userID: principal.userID, in: session)
             try Documents.requireProcessable(document)
-            let ids = "\"document_id\": \"\(id.uuidString.lowercased())\", \"user_id\": \"\(principal.userID.uuidString.lowercased())\""
-            try JobLedger.enqueue([NewJob(kind: kind, payload: "{\(ids)}", dedupeKey: id.uuidString.lowercased(), documentID: id)], in: session)
+            try JobLedger.enqueue([NewJob(
+                kind: kind, payload: Self.payload(document: id, user: principal.userID),
+                dedupeKey: id.lowercasedString, documentID: id
+            )], in: session)
             let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == kind }
             return DocumentAccepted(documentId: id.lowercasedString, status: document.status.rawValue, jobs: Array(jobs.suffix(1).map(JobBrief.init)))
         }
@@ -92,14 +94,13 @@ struct DocumentRoutes {
 
     /// The document becomes a tombstone; `file.delete` (and `quota.release`) do the rest.
     @Sendable func delete(_ request: Request, context: APIContext) async throws -> Status<DocumentAccepted> {
-        let principal = try context.requirePrincipal()
         let id = try UploadRoutes.id(context)
-        let answer = try await services.postgres.transaction { session in
+        let answer = try await services.transaction(context) { principal, session in
             let deletion = try Documents.delete(id: id, userID: principal.userID, in: session)
             if case .deleted(let released) = deletion {
-                let ids = "\"document_id\": \"\(id.uuidString.lowercased())\", \"user_id\": \"\(principal.userID.uuidString.lowercased())\""
-                var jobs = [NewJob(kind: .fileDelete, payload: "{\(ids)}", documentID: id)]
-                if !released { jobs.append(NewJob(kind: .quotaRelease, payload: "{\(ids)}", documentID: id)) }
+                let payload = Self.payload(document: id, user: principal.userID)
+                var jobs = [NewJob(kind: .fileDelete, payload: payload, documentID: id)]
+                if !released { jobs.append(NewJob(kind: .quotaRelease, payload: payload, documentID: id)) }
                 try JobLedger.enqueue(jobs, in: session)
             }
             let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == .fileDelete || $0.kind == .quotaRelease }
@@ -107,6 +108,11 @@ struct DocumentRoutes {
         }
         services.relayBell?.ring()
         return Status(.accepted, answer)
+    }
+
+    /// A document job's input: which document, whose.
+    static func payload(document: UUID, user: UUID) -> String {
+        #"{"document_id": "\#(document.lowercasedString)", "user_id": "\#(user.lowercasedString)"}"#
     }
 }
 

@@ -22,15 +22,14 @@ struct UploadRoutes {
     /// document in one transaction; answers with a PUT URL for the bytes.
     /// Honours `Idempotency-Key`.
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
         let raw = try await request.jsonBody()
-        let body = try APIJSON.decode(UploadRequest.self, from: raw)
         let (services, settings) = (self.services, self.services.settings)
-        let idempotent = IdempotentRoute(postgres: services.postgres, scope: "POST /v1/uploads")
-        return try await idempotent.respond(to: request, context: context, userID: principal.userID, body: raw) { recorder in
+        let idempotent = IdempotentRoute(services: services, scope: "POST /v1/uploads")
+        return try await idempotent.respond(to: request, context: context, body: raw) { recorder in
             let documentID = UUIDv7.make()
-            let key = BlobKey.original(user: principal.userID, document: documentID)
-            return try await services.postgres.transaction { session in
+            return try await services.transaction(context) { principal, session in
+                let body = try APIJSON.decode(UploadRequest.self, from: raw)
+                let key = BlobKey.original(user: principal.userID, document: documentID)
                 let upload = try Uploads.create(
                     body, userID: principal.userID, documentID: documentID, blobKey: key.path,
                     maxBytes: settings.maxUploadBytes, ttl: settings.uploadTTL, in: session
@@ -43,7 +42,7 @@ struct UploadRoutes {
                     uploadUrl: URLBuilder.blobURL(key, token: token, request: request),
                     method: "PUT", expiresAt: upload.expiresAt, maxBytes: upload.sizeBytes
                 ))
-                try recorder.record(.created, answer, in: session)
+                try recorder.record(.created, answer, for: principal, in: session)
                 return (.created, answer)
             }
         }
@@ -53,13 +52,12 @@ struct UploadRoutes {
     /// and its jobs in the ledger. Completing again answers the same.
     /// Honours `Idempotency-Key`.
     @Sendable func complete(_ request: Request, context: APIContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
         let uploadID = try Self.id(context)
         let raw = try await request.jsonBody()
         let services = self.services
-        let idempotent = IdempotentRoute(postgres: services.postgres, scope: "POST /v1/uploads/{id}/complete")
-        let response = try await idempotent.respond(to: request, context: context, userID: principal.userID, body: raw) { recorder in
-            let answer = try await services.postgres.transaction { session -> Data? in
+        let idempotent = IdempotentRoute(services: services, scope: "POST /v1/uploads/{id}/complete")
+        let response = try await idempotent.respond(to: request, context: context, body: raw) { recorder in
+            let answer = try await services.transaction(context) { principal, session -> Data? in
                 let accepted: DocumentAccepted
                 switch try Uploads.complete(uploadID: uploadID, userID: principal.userID, in: session) {
                 case .expired:
@@ -73,14 +71,14 @@ struct UploadRoutes {
                         jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
                     )
                 case .alreadyCompleted(let documentID):
-                    let document = try Documents.get(id: documentID, userID: principal.userID, in: session)
+                    let document = try Documents.find(id: documentID, userID: principal.userID, in: session)
                     accepted = DocumentAccepted(
                         documentId: documentID.lowercasedString, status: document.status.rawValue,
                         jobs: try JobLedger.jobs(ofDocument: documentID, in: session).map(JobBrief.init)
                     )
                 }
                 let answer = try APIJSON.encoder.encode(accepted)
-                try recorder.record(.accepted, answer, in: session)
+                try recorder.record(.accepted, answer, for: principal, in: session)
                 return answer
             }
             // The expiry was committed (the reservation released); now say so.
@@ -93,9 +91,8 @@ struct UploadRoutes {
 
     /// Cancels a pending upload: the reservation is released and stored bytes removed.
     @Sendable func cancel(_ request: Request, context: APIContext) async throws -> UploadCancelled {
-        let principal = try context.requirePrincipal()
         let uploadID = try Self.id(context)
-        let upload = try await services.postgres.transaction { session in
+        let upload = try await services.transaction(context) { principal, session in
             try Uploads.cancel(uploadID: uploadID, userID: principal.userID, in: session)
         }
         let blobs = services.blobs
@@ -106,15 +103,12 @@ struct UploadRoutes {
 
     /// `pdf.info`, `thumbnail.cover` and `quota.settle` (CONTRACT.md §4).
     static func firstJobs(document: UUID, user: UUID, upload: UUID, size: Int64) -> [NewJob] {
-        let ids = "\"document_id\": \"\(document.uuidString.lowercased())\", \"user_id\": \"\(user.uuidString.lowercased())\""
+        let ids = DocumentRoutes.payload(document: document, user: user)
+        let settle = ids.dropLast() + #", "upload_id": "\#(upload.lowercasedString)", "reserved_bytes": \#(size)}"#
         return [
-            NewJob(kind: .pdfInfo, payload: "{\(ids)}", documentID: document),
-            NewJob(kind: .thumbnailCover, payload: "{\(ids)}", documentID: document),
-            NewJob(
-                kind: .quotaSettle,
-                payload: "{\(ids), \"upload_id\": \"\(upload.uuidString.lowercased())\", \"reserved_bytes\": \(size)}",
-                documentID: document
-            ),
+            NewJob(kind: .pdfInfo, payload: ids, documentID: document),
+            NewJob(kind: .thumbnailCover, payload: ids, documentID: document),
+            NewJob(kind: .quotaSettle, payload: String(settle), documentID: document),
         ]
     }
 

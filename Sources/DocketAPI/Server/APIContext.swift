@@ -3,13 +3,14 @@ import DocketStore
 import Foundation
 import Hummingbird
 
-/// What one request carries through the middleware to its route: who is
-/// calling (once authenticated), and JSON coding in the contract's style
-/// (snake_case keys, ISO 8601 dates).
+/// What one request carries through the middleware to its route: the API
+/// key it presented, its request id, and JSON coding in the contract's
+/// style (snake_case keys, ISO 8601 dates).
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by `AuthMiddleware` on the routes that need a key.
-    public var principal: Principal?
+    /// The bearer key, read by `AuthMiddleware`; checked against Postgres
+    /// in the route's own hop (`APIServices.session`/`transaction`).
+    public var apiKey: APIKeySecret?
     /// On every log line (`hb.request.id`) and every response (`X-Request-Id`).
     public let requestID: String
 
@@ -26,11 +27,6 @@ public struct APIContext: RequestContext {
     public var requestDecoder: JSONDecoder { APIJSON.decoder }
     public var responseEncoder: JSONEncoder { APIJSON.encoder }
 
-    /// The caller, for routes behind `AuthMiddleware`.
-    public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw DocketError(.unauthorized, "an API key is required") }
-        return principal
-    }
 }
 
 /// The API's one JSON style.

@@ -14,7 +14,7 @@ public enum APIServer {
         HealthRoutes(services: services).register(on: router)
         MetricsRoutes(services: services).register(on: router)
         BlobRoutes(services: services).register(on: router)
-        let client = router.group("v1").add(middleware: AuthMiddleware(postgres: services.postgres))
+        let client = router.group("v1").add(middleware: AuthMiddleware())
         UploadRoutes(services: services).register(on: client)
         DocumentRoutes(services: services).register(on: client)
         QuotaRoutes(services: services).register(on: client)
@@ -29,7 +29,10 @@ public enum APIServer {
     ) -> some ApplicationProtocol {
         Application(
             router: router(services),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(2 * services.settings.bodyTimeout.components.seconds + 5)))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [LargeReadsHandler()],
+                idleTimeout: .seconds(Int64(2 * services.settings.bodyTimeout.components.seconds + 5))
+            )),
             configuration: .init(address: .hostname(host, port: port), serverName: "docket-api"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -14,28 +14,31 @@ import PostgresClient
 /// `idempotency_mismatch`; a repeat while the first runs is 409 `conflict`.
 /// A 4xx answer is kept too; a 5xx frees the key for a retry.
 struct IdempotentRoute {
-    let postgres: PostgresPool
+    let services: APIServices
     /// The route, e.g. `POST /v1/uploads`: keys are per user and route.
     let scope: String
 
     /// What the route's work calls inside its transaction with its answer.
     struct Recorder: Sendable {
-        let userID: UUID
         let scope: String
         let key: String?
 
-        func record(_ status: HTTPResponse.Status, _ body: Data, in session: borrowing PostgresSession) throws {
+        func record(
+            _ status: HTTPResponse.Status, _ body: Data, for principal: Principal, in session: borrowing PostgresSession
+        ) throws {
             guard let key else { return }
-            try IdempotencyKeys.record(userID: userID, scope: scope, key: key, status: status.code, body: Array(body), in: session)
+            try IdempotencyKeys.record(
+                userID: principal.userID, scope: scope, key: key, status: status.code, body: Array(body), in: session
+            )
         }
     }
 
     func respond(
-        to request: Request, context: APIContext, userID: UUID, body: ByteBuffer,
+        to request: Request, context: APIContext, body: ByteBuffer,
         _ work: (Recorder) async throws -> (HTTPResponse.Status, Data)
     ) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
-            let (status, data) = try await work(Recorder(userID: userID, scope: scope, key: nil))
+            let (status, data) = try await work(Recorder(scope: scope, key: nil))
             return Self.json(status, data)
         }
         var hasher = SHA256()
@@ -43,9 +46,10 @@ struct IdempotentRoute {
         hasher.update(data: Array(body.readableBytesView))
         let hash = Array(hasher.finalize())
         let scope = self.scope
-        let claim = try await postgres.transaction {
-            try IdempotencyKeys.claim(userID: userID, scope: scope, key: key, requestHash: hash, in: $0)
+        let (userID, claim) = try await services.transaction(context) { principal, session in
+            (principal.userID, try IdempotencyKeys.claim(userID: principal.userID, scope: scope, key: key, requestHash: hash, in: session))
         }
+        let postgres = services.postgres
         switch claim {
         case .replay(let status, let bytes):
             var response = Self.json(HTTPResponse.Status(code: status), Data(bytes), problem: status >= 400)
@@ -57,7 +61,7 @@ struct IdempotentRoute {
             throw DocketError(.idempotencyMismatch, "this Idempotency-Key was used with a different request")
         case .run:
             do {
-                let (status, data) = try await work(Recorder(userID: userID, scope: scope, key: key))
+                let (status, data) = try await work(Recorder(scope: scope, key: key))
                 return Self.json(status, data)
             } catch let error as DocketError where error.code.httpStatus < 500 {
                 let problem = try APIJSON.encoder.encode(Problem(error.code, detail: error.detail, requestID: context.requestID))

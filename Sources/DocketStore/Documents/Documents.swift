@@ -24,12 +24,22 @@ public enum Documents {
         ).map(record)
     }
 
-    /// The document with its pages and thumbnails.
-    public static func get(id: UUID, userID: UUID, in session: borrowing PostgresSession) throws -> DocumentRecord {
+    /// The document's row alone (no pages or thumbnails): one query.
+    public static func find(id: UUID, userID: UUID, in session: borrowing PostgresSession) throws -> DocumentRecord {
         guard let row = try session.query(
             "SELECT \(columns) FROM documents WHERE id = $1 AND user_id = $2", id, userID
         ).first else { throw DocketError(.notFound, "no such document") }
-        var document = try record(row)
+        return try record(row)
+    }
+
+    /// Whether page `page` of the document has a thumbnail.
+    public static func hasThumbnail(document id: UUID, page: Int, in session: borrowing PostgresSession) throws -> Bool {
+        try !session.query("SELECT 1 FROM thumbnails WHERE document_id = $1 AND page = $2", id, page).isEmpty
+    }
+
+    /// The document with its pages and thumbnails.
+    public static func get(id: UUID, userID: UUID, in session: borrowing PostgresSession) throws -> DocumentRecord {
+        var document = try find(id: id, userID: userID, in: session)
         document.pages = try session.query(
             "SELECT number, width_pt, height_pt FROM document_pages WHERE document_id = $1 ORDER BY number", id
         ).map { .init(number: try $0.decode(0), widthPt: try $0.decode(1), heightPt: try $0.decode(2)) }
