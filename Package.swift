@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "docketctl", "docket-bench"],
+            dependencies: ["DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "docketctl", "docket-bench", "docket-api"],
             swiftSettings: swiftSettings
         ),
     ]

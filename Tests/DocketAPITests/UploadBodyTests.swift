@@ -85,6 +85,9 @@ import Testing
         try await waitUntil { try !stack.blobs.stagingFiles().isEmpty }
         connection.close()
         try await waitUntil { try stack.blobs.stagingFiles().isEmpty }
+        // Counted, though no answer could be sent.
+        let scrape = try await stack.client.send("GET", "/metrics")
+        #expect(scrape.text.contains(#"docket_uploads_total{outcome="network_abort"} 1"#))
         try await expectRecoverable(stack, key: key, url: url, size: 3_000_000)
         try await stack.stop()
     }
