@@ -122,3 +122,59 @@ import Testing
         try await stack.stop()
     }
 }
+
+/// The error codes that need a particular state to reach.
+@Suite struct APIStateErrorTests {
+    @Test func aClientKeyOnAnAdminRouteIsForbidden() async throws {
+        // A Redis of its own: the counts are this test's alone.
+        let redis = try PrivateRedisServer()
+        try await redis.start()
+        let stack = try await APITestStack.start(redis: redis.configuration)
+        let (client, _) = try await stack.key(role: .client)
+        let (admin, _) = try await stack.key(role: .admin)
+        let refused = try await stack.json("GET", "/v1/admin/queues", key: client)
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "forbidden")
+        #expect(try await stack.json("GET", "/v1/admin/queues", key: nil).errorCode == "unauthorized")
+        _ = try await stack.uploadDocument(key: client, bytes: APITestStack.pdfBytes(300))
+        let queues = try await stack.json("GET", "/v1/admin/queues", key: admin)
+        #expect(queues.status == 200)
+        let items = try #require(try queues.json()["items"] as? [[String: Any]])
+        let info = try #require(items.first { $0["kind"] as? String == "pdf.info" })
+        // The relay is not running here: the ledger's job is not in Redis yet.
+        #expect(info["ready"] as? Int == 0)
+        #expect(info["dead"] as? Int == 0)
+        #expect(Set(items.compactMap { $0["kind"] as? String }).isSuperset(of: ["pdf.info", "thumbnail.cover", "quota.settle", "file.delete"]))
+        try await stack.stop()
+        await redis.stop()
+    }
+
+    @Test func completingAnExpiredUploadIs410AndReleasesItsBytes() async throws {
+        let stack = try await APITestStack.start()
+        let (key, _) = try await stack.key()
+        let created = try await stack.createUpload(key: key, size: 500).json()
+        #expect(try await stack.put(created["upload_url"] as! String, APITestStack.pdfBytes(500)).status == 201)
+        let upload = created["upload_id"] as! String
+        try await stack.postgres.query("UPDATE uploads SET expires_at = now() - interval '1 second' WHERE id = $1::uuid", upload)
+        let expired = try await stack.json("POST", "/v1/uploads/\(upload)/complete", key: key)
+        #expect(expired.status == 410)
+        #expect(expired.errorCode == "upload_expired")
+        #expect(try await stack.json("GET", "/v1/quota", key: key).json()["reserved_bytes"] as? Int == 0)
+        try await stack.stop()
+    }
+
+    /// A storage failure is `internal`: logged with the request id, no detail sent.
+    @Test func aStorageFailureIs500WithoutDetails() async throws {
+        let stack = try await APITestStack.start()
+        let (key, userID) = try await stack.key()
+        let created = try await stack.createUpload(key: key, size: 500).json()
+        // A file where the user's blob folder must go: staging cannot start.
+        try Data().write(to: URL(fileURLWithPath: stack.blobs.root + "/" + userID.uuidString.lowercased()))
+        let failed = try await stack.put(created["upload_url"] as! String, APITestStack.pdfBytes(500))
+        #expect(failed.status == 500)
+        #expect(failed.errorCode == "internal")
+        #expect(try failed.json()["detail"] as? String == "internal error")
+        #expect(!failed.text.contains(stack.blobs.root))
+        try await stack.stop()
+    }
+}

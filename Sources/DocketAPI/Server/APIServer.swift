@@ -18,6 +18,7 @@ public enum APIServer {
         UploadRoutes(services: services).register(on: client)
         DocumentRoutes(services: services).register(on: client)
         QuotaRoutes(services: services).register(on: client)
+        AdminRoutes(services: services).register(on: client)
         return router
     }
 
