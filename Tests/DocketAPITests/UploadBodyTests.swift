@@ -1,3 +1,4 @@
+import DocketAPI
 import DocketTesting
 import Foundation
 import Testing
@@ -27,11 +28,14 @@ import Testing
         #expect(declared.status == 413)
         #expect(declared.errorCode == "body_too_large")
         // Chunked, no length up front: refused as soon as the limit is passed.
+        // Socket I/O on a thread of its own, never the cooperative pool the server needs.
         let connection = try stack.client.open()
-        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: ["Transfer-Encoding": "chunked"], contentLength: nil)
         let chunk = APITestStack.pdfBytes(4000)
-        try connection.write(Array(String(chunk.count, radix: 16).utf8) + [13, 10] + chunk + [13, 10])
-        let answer = try await HTTPTestClient.offPool { try connection.readResponse() }
+        let answer = try await HTTPTestClient.offPool {
+            try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: ["Transfer-Encoding": "chunked"], contentLength: nil)
+            try connection.write(Array(String(chunk.count, radix: 16).utf8) + [13, 10] + chunk + [13, 10])
+            return try connection.readResponse()
+        }
         #expect(answer.status == 413)
         try await expectRecoverable(stack, key: key, url: url, size: 1000)
         try await stack.stop()
@@ -61,12 +65,16 @@ import Testing
 
     /// Half the body, then silence: 408 after the body timeout (2 s here).
     @Test func aStalledBodyIs408() async throws {
-        let stack = try await APITestStack.start()
+        let stack = try await APITestStack.start(settings: APISettings(
+            maxUploadBytes: 10 << 20, uploadTTL: .seconds(3600), downloadURLTTL: .seconds(300), bodyTimeout: .seconds(2)
+        ))
         let (key, url) = try await pending(stack, size: 100_000)
         let connection = try stack.client.open()
-        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 100_000)
-        try connection.write(APITestStack.pdfBytes(40_000))
-        let answer = try await HTTPTestClient.offPool { try connection.readResponse() }
+        let answer = try await HTTPTestClient.offPool {
+            try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 100_000)
+            try connection.write(APITestStack.pdfBytes(40_000))
+            return try connection.readResponse()
+        }
         #expect(answer.status == 408)
         #expect(answer.errorCode == "upload_timeout")
         connection.close()
@@ -76,15 +84,18 @@ import Testing
 
     /// The client goes away mid-body: the staged bytes go, the reservation stays.
     @Test func aClientThatDisconnectsLeavesNothingStaged() async throws {
+        // The stack's 60 s body timeout: the disconnect, not a 408, ends this body.
         let stack = try await APITestStack.start()
         let (key, url) = try await pending(stack, size: 3_000_000)
         let connection = try stack.client.open()
-        try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 3_000_000)
-        try connection.write(APITestStack.pdfBytes(1_500_000))
+        try await HTTPTestClient.offPool {
+            try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: 3_000_000)
+            try connection.write(APITestStack.pdfBytes(1_500_000))
+        }
         // Wait until the server has staged some of it, then vanish.
-        try await waitUntil { try !stack.blobs.stagingFiles().isEmpty }
+        try await waitUntil("a staging file") { try !stack.blobs.stagingFiles().isEmpty }
         connection.close()
-        try await waitUntil { try stack.blobs.stagingFiles().isEmpty }
+        try await waitUntil("no staging file after the disconnect") { try stack.blobs.stagingFiles().isEmpty }
         // Counted, though no answer could be sent.
         let scrape = try await stack.client.send("GET", "/metrics")
         #expect(scrape.text.contains(#"docket_uploads_total{outcome="network_abort"} 1"#))
@@ -92,10 +103,10 @@ import Testing
         try await stack.stop()
     }
 
-    func waitUntil(_ condition: () throws -> Bool) async throws {
+    func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while try !condition() {
-            guard ContinuousClock.now < deadline else { throw HTTPTestError("condition not met within 20 s") }
+            guard ContinuousClock.now < deadline else { throw HTTPTestError("\(what): not within 20 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -7,9 +7,10 @@ import NIOPosix
 import Synchronization
 
 /// Streams a PUT body into an `UploadFile` as it arrives, never holding it
-/// whole: chunks gather to 1 MiB, then one thread-pool hop writes and hashes
-/// them. It enforces the contract as bytes come: more than declared → 413
-/// at once; not starting with `%PDF-` → 415; fewer than declared → 400;
+/// whole: chunks gather to 1 MiB, then one thread-pool hop writes and
+/// hashes them while the next MiB arrives. It enforces the contract as
+/// bytes come: more than declared → 413 at once; not starting with `%PDF-`
+/// → 415; fewer than declared → 400;
 /// nothing for `timeout` → 408; the client gone → `network_abort`.
 struct UploadReceiver {
     let expectedBytes: Int64
@@ -41,6 +42,18 @@ struct UploadReceiver {
     }
 
     private func consume(_ body: RequestBody, into file: UploadFile, progress: @Sendable () -> Void) async throws {
+        var writer = WriteBehind(file: file)
+        do {
+            try await receive(body, into: &writer, progress: progress)
+            try await writer.drain()
+        } catch {
+            // No write may still be running when the caller removes the file.
+            try? await writer.drain()
+            throw error
+        }
+    }
+
+    private func receive(_ body: RequestBody, into writer: inout WriteBehind, progress: @Sendable () -> Void) async throws {
         var received: Int64 = 0
         var pending = ByteBuffer()
         var checkedMagic = false
@@ -57,7 +70,8 @@ struct UploadReceiver {
                     checkedMagic = true
                 }
                 if pending.readableBytes >= Self.flushBytes {
-                    try await flush(&pending, to: file)
+                    try await writer.submit(pending)
+                    pending = ByteBuffer()
                 }
             }
         } catch let error as DocketError {
@@ -72,16 +86,7 @@ struct UploadReceiver {
             throw DocketError(.invalidInput, "the body ended after \(received) of the declared \(expectedBytes) bytes")
         }
         if !checkedMagic { try Self.checkMagic(pending) }
-        try await flush(&pending, to: file)
-    }
-
-    private func flush(_ pending: inout ByteBuffer, to file: UploadFile) async throws {
-        guard pending.readableBytes > 0 else { return }
-        let chunk = pending
-        pending = ByteBuffer()
-        try await NIOThreadPool.singleton.runIfActive {
-            try chunk.withUnsafeReadableBytes { try file.append($0) }
-        }
+        if pending.readableBytes > 0 { try await writer.submit(pending) }
     }
 
     private static func checkMagic(_ buffer: ByteBuffer) throws {
@@ -97,4 +102,28 @@ private final class LastProgress: Sendable {
 
     func touch() { value.withLock { $0 = .now } }
     var instant: ContinuousClock.Instant { value.withLock { $0 } }
+}
+
+/// Writes (and hashes) one batch on the thread pool while the next batch
+/// arrives: at most one write in flight, in order.
+private struct WriteBehind {
+    let file: UploadFile
+    private var inFlight: Task<Void, any Error>?
+
+    init(file: UploadFile) { self.file = file }
+
+    mutating func submit(_ batch: ByteBuffer) async throws {
+        try await inFlight?.value
+        let file = self.file
+        inFlight = Task {
+            try await NIOThreadPool.singleton.runIfActive { try batch.withUnsafeReadableBytes { try file.append($0) } }
+        }
+    }
+
+    /// Waits for the last write; its error, if any, is thrown here.
+    mutating func drain() async throws {
+        let last = inFlight
+        inFlight = nil
+        try await last?.value
+    }
 }

@@ -31,7 +31,7 @@ struct APITestStack {
     /// relay beside the server, rung after each commit, as docket-api does.
     static func start(
         settings: APISettings = APISettings(
-            maxUploadBytes: 10 << 20, uploadTTL: .seconds(3600), downloadURLTTL: .seconds(300), bodyTimeout: .seconds(2)
+            maxUploadBytes: 10 << 20, uploadTTL: .seconds(3600), downloadURLTTL: .seconds(300), bodyTimeout: .seconds(60)
         ),
         postgresURL: String? = nil, redis redisConfiguration: RedisConfiguration? = nil, relay: Bool = false
     ) async throws -> APITestStack {
