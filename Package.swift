@@ -34,6 +34,9 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // poppler-glib brings glib, gobject and cairo.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Running blocking C clients off the cooperative pool.
         .target(name: "BlockingIO", swiftSettings: swiftSettings),
@@ -58,6 +61,7 @@ let package = Package(
         // Docket's own modules.
         .target(name: "DocketCore", swiftSettings: swiftSettings),
         .target(name: "BlobStore", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
+        .target(name: "PDFProcessing", dependencies: ["CPoppler", "CTurboJPEG", "DocketCore"], swiftSettings: swiftSettings),
         .target(
             name: "DocketSchema",
             dependencies: ["PostgresClient"],
@@ -141,6 +145,7 @@ let package = Package(
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PDFProcessingTests", dependencies: ["PDFProcessing", "CPoppler", "CTurboJPEG", "DocketCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DocketAPITests",
             dependencies: [

@@ -7,6 +7,7 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 # Debian packages Docket builds against or runs beside.
 DOCKET_APT_PACKAGES=(
   redis-server redis-tools postgresql postgresql-contrib libhiredis-dev libpq-dev
+  libpoppler-glib-dev libcairo2-dev libturbojpeg0-dev
   docker-compose python3 python3-venv curl
 )
 
