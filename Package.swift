@@ -145,7 +145,11 @@ let package = Package(
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "PDFProcessingTests", dependencies: ["PDFProcessing", "CPoppler", "CTurboJPEG", "DocketCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PDFProcessingTests",
+            dependencies: ["PDFProcessing", "CPoppler", "CTurboJPEG", "DocketCore", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DocketAPITests",
             dependencies: [

@@ -1,5 +1,6 @@
 import CTurboJPEG
 import DocketCore
+import DocketTesting
 import Foundation
 @testable import PDFProcessing
 import Testing
@@ -85,5 +86,31 @@ import Testing
         let status = tjDecompressHeader3(handle, &bytes, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
         guard status == 0 else { throw PDFError(.internal, "not a JPEG") }
         return [Int(width), Int(height)]
+    }
+}
+
+/// Encrypted files, made with Debian's qpdf from a cairo PDF.
+@Suite struct EncryptedPDFTests {
+    static func encrypt(_ source: String, _ target: String, user: String, owner: String) async throws {
+        let run = try await ProcessRun.run(
+            URL(fileURLWithPath: "/usr/bin/qpdf"),
+            ["--encrypt", user, owner, "256", "--print=none", "--modify=none", "--", source, target]
+        )
+        guard run.status == 0 else { throw PDFError(.internal, "qpdf failed: \(run.stderr)") }
+    }
+
+    @Test func aUserPasswordIsEncryptedAnOwnerPasswordOpensFlagged() async throws {
+        let folder = try PDFFixtures.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        PDFFixtures.make(folder + "/plain.pdf", pages: [(612, 792)], title: "Secret")
+        try await Self.encrypt(folder + "/plain.pdf", folder + "/locked.pdf", user: "open-sesame", owner: "owner")
+        try await Self.encrypt(folder + "/plain.pdf", folder + "/restricted.pdf", user: "", owner: "owner")
+
+        let locked = #expect(throws: PDFError.self) { try PDFInfo.read(path: folder + "/locked.pdf") }
+        #expect(locked?.code == .pdfEncrypted)
+        let restricted = try PDFInfo.read(path: folder + "/restricted.pdf")
+        #expect(restricted.encrypted)
+        #expect(restricted.pageCount == 1)
+        #expect(restricted.title == "Secret")
     }
 }
