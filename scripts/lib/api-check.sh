@@ -18,7 +18,7 @@ docket_check_api() {
   local database=${DATABASE_URL%/*}/docket_api_check
   psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS docket_api_check" -c "CREATE DATABASE docket_api_check" >/dev/null
   DATABASE_URL=$database "$bin/docketctl" migrate >/dev/null
-  key=$(DATABASE_URL=$database "$bin/docketctl" keys create --user schemathesis --role client --quota-bytes 100000000 --json \
+  key=$(DATABASE_URL=$database "$bin/docketctl" keys create --user schemathesis --role admin --quota-bytes 100000000 --json \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
   port=$(docket_free_port)
   DATABASE_URL=$database DOCKET_API_PORT=$port DOCKET_DATA_DIR="$work/api" DOCKET_LOG_LEVEL=error \
