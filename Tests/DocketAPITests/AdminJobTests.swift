@@ -1,7 +1,7 @@
 import DocketCore
 import DocketTesting
 import Foundation
-import JobQueue
+@testable import JobQueue
 import PostgresClient
 import Testing
 
@@ -79,5 +79,38 @@ import Testing
         let wrong = try await stack.json("POST", "/v1/admin/jobs/requeue", key: admin, ["state": "queued"])
         #expect(wrong.errorCode == "invalid_input")
         try await stack.stop()
+    }
+}
+
+/// `GET /v1/admin/workers` from the registry a worker's heartbeat keeps.
+@Suite struct AdminWorkerTests {
+    @Test func liveWorkersAreListedAndExpiredOnesDropOut() async throws {
+        let redisServer = try PrivateRedisServer()
+        try await redisServer.start()
+        let stack = try await APITestStack.start(redis: redisServer.configuration)
+        let (admin, _) = try await stack.key(role: .admin)
+        let job = ClaimedJob(id: UUID(), attempt: 1, owner: "host:1:aa")
+        try await stack.redis.withSession { session in
+            try WorkerRegistry.beat(workerID: "host:1:aa", kinds: ["pdf.info", "thumbnail.cover"], concurrency: 4,
+                                    running: [job], ttl: .seconds(60), in: session)
+            try WorkerRegistry.beat(workerID: "host:2:bb", kinds: ["noop"], concurrency: 1, running: [],
+                                    ttl: .milliseconds(200), in: session)
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        let answer = try await stack.json("GET", "/v1/admin/workers", key: admin)
+        #expect(answer.status == 200, "\(answer.text)")
+        let items = try #require(try answer.json()["items"] as? [[String: Any]])
+        #expect(items.compactMap { $0["id"] as? String } == ["host:1:aa"])
+        #expect(items.first?["kinds"] as? [String] == ["pdf.info", "thumbnail.cover"])
+        #expect(items.first?["concurrency"] as? Int == 4)
+        #expect(items.first?["running_jobs"] as? [String] == [job.id.uuidString.lowercased()])
+        #expect(items.first?["last_heartbeat"] is String)
+        // The expired worker left the index too.
+        let indexed = try await stack.redis.send("SMEMBERS", "docket:workers").array?.compactMap(\.string)
+        #expect(indexed == ["host:1:aa"])
+        let (client, _) = try await stack.key(role: .client)
+        #expect(try await stack.json("GET", "/v1/admin/workers", key: client).errorCode == "forbidden")
+        try await stack.stop()
+        await redisServer.stop()
     }
 }

@@ -107,3 +107,26 @@ struct BulkRequeued: ResponseEncodable {
     let requeued: Int
     let dryRun: Bool
 }
+
+/// `GET /v1/admin/workers`: one live worker process.
+struct AdminWorker: Codable, Sendable {
+    let id: String
+    let host: String
+    let pid: Int
+    let executable: String
+    let kinds: [String]
+    let concurrency: Int
+    let runningJobs: [String]
+    let lastHeartbeat: Date
+
+    init(_ worker: WorkerRecord) {
+        id = worker.id
+        host = worker.host
+        pid = worker.pid
+        executable = worker.executable
+        kinds = worker.kinds
+        concurrency = worker.concurrency
+        runningJobs = worker.running
+        lastHeartbeat = worker.heartbeat
+    }
+}

@@ -26,6 +26,7 @@ struct AdminRoutes {
         group.post("admin/jobs/:id/requeue") { try await act($0, $1, requeue: true) }
         group.post("admin/jobs/:id/discard") { try await act($0, $1, requeue: false) }
         group.post("admin/jobs/requeue", use: requeueMatching)
+        group.get("admin/workers", use: listWorkers)
         group.get("admin/queues") { _, context in
             // The key is checked first: a client key learns nothing.
             _ = try await services.session(context, role: .admin) { principal, _ in principal }
@@ -106,5 +107,17 @@ struct AdminRoutes {
         return JobFilter(
             state: parsed, kind: kind.flatMap { $0.isEmpty ? nil : JobKind($0) }, errorCode: errorCode.flatMap { $0.isEmpty ? nil : $0 }
         )
+    }
+
+    /// Live workers from the registry in Redis, with the jobs they hold.
+    @Sendable func listWorkers(_ request: Request, context: APIContext) async throws -> ListPage<AdminWorker> {
+        _ = try await services.session(context, role: .admin) { principal, _ in principal }
+        let workers: [WorkerRecord]
+        do {
+            workers = try await services.redis.withSession { try WorkerRegistry.list(in: $0) }
+        } catch {
+            throw DocketError(.unavailable, "Redis, which holds the worker registry, is unreachable", logDetail: "\(error)")
+        }
+        return ListPage(items: workers.map(AdminWorker.init), nextAfter: nil)
     }
 }
