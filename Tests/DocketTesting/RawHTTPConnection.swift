@@ -1,6 +1,9 @@
 import Foundation
 
 /// One TCP connection to 127.0.0.1:`port`, written and read by hand.
+/// `@unchecked Sendable` so a test can hand it to the thread that does its
+/// blocking I/O (`HTTPTestClient.offPool`): one user at a time, in turn —
+/// the test awaits that thread before it touches the connection again.
 public final class RawHTTPConnection: @unchecked Sendable {
     private let fd: Int32
     private var closed = false
