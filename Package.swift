@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "docketctl", targets: ["docketctl"]),
         .executable(name: "docket-bench", targets: ["docket-bench"]),
         .executable(name: "docket-api", targets: ["docket-api"]),
+        .executable(name: "docket-pdf-sandbox", targets: ["docket-pdf-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -37,6 +38,8 @@ let package = Package(
         // poppler-glib brings glib, gobject and cairo.
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // prctl(2) and syscall(2) for the PDF child's seccomp filter: variadic in C, so wrapped in a header.
+        .systemLibrary(name: "CSandbox"),
 
         // Running blocking C clients off the cooperative pool.
         .target(name: "BlockingIO", swiftSettings: swiftSettings),
@@ -62,6 +65,8 @@ let package = Package(
         .target(name: "DocketCore", swiftSettings: swiftSettings),
         .target(name: "BlobStore", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
         .target(name: "PDFProcessing", dependencies: ["CPoppler", "CTurboJPEG", "DocketCore"], swiftSettings: swiftSettings),
+        // The parent's side of the PDF child processes, and the protocol both speak.
+        .target(name: "PDFSandbox", dependencies: ["BlockingIO", "DocketCore", "PDFProcessing"], swiftSettings: swiftSettings),
         .target(
             name: "DocketSchema",
             dependencies: ["PostgresClient"],
@@ -119,6 +124,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "docket-pdf-sandbox",
+            dependencies: ["CSandbox", "DocketCore", "PDFProcessing", "PDFSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "docket-bench",
             dependencies: [
                 "DocketCore", "DocketSchema", "DocketStore", "RedisClient", "PostgresClient", "JobQueue",
@@ -135,7 +145,7 @@ let package = Package(
         .target(
             name: "DocketTesting",
             dependencies: [
-                "DocketCore", "DocketSchema", "RedisClient", "PostgresClient",
+                "CPoppler", "DocketCore", "DocketSchema", "RedisClient", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/DocketTesting",
@@ -148,6 +158,11 @@ let package = Package(
         .testTarget(
             name: "PDFProcessingTests",
             dependencies: ["PDFProcessing", "CPoppler", "CTurboJPEG", "DocketCore", "DocketTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PDFSandboxTests",
+            dependencies: ["PDFSandbox", "PDFProcessing", "DocketCore", "DocketTesting", "docket-pdf-sandbox"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,6 +7,12 @@ public struct RenderedImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public let jpeg: [UInt8]
+
+    public init(width: Int, height: Int, jpeg: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.jpeg = jpeg
+    }
 }
 
 /// Renders a page fitted into a box (aspect ratio kept) and encodes it as

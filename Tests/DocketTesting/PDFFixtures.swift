@@ -1,0 +1,74 @@
+import CPoppler
+import Foundation
+
+/// PDFs made inside the tests with cairo's PDF surface: known page sizes
+/// and metadata, so what poppler reads back can be checked exactly.
+public enum PDFFixtures {
+    public static func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-pdf-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// One page per size (points), each with a filled rectangle; the given
+    /// title and author, and a fixed creation date.
+    public static func make(_ path: String, pages: [(Double, Double)], title: String? = nil, author: String? = nil) {
+        let first = pages[0]
+        let surface = cairo_pdf_surface_create(path, first.0, first.1)
+        if let title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+        if let author { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2024-01-02T03:04:05Z")
+        let context = cairo_create(surface)
+        for (index, size) in pages.enumerated() {
+            if index > 0 { cairo_pdf_surface_set_size(surface, size.0, size.1) }
+            cairo_set_source_rgb(context, 0.8, 0.1, 0.1)
+            cairo_rectangle(context, 10, 10, size.0 / 2, size.1 / 2)
+            cairo_fill(context)
+            cairo_show_page(context)
+        }
+        cairo_destroy(context)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+    }
+}
+
+extension PDFFixtures {
+    /// A PDF written object by object, with a correct cross-reference
+    /// table: for files cairo would never make.
+    public static func raw(_ path: String, objects: [String]) throws {
+        var bytes = Array("%PDF-1.4\n".utf8)
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(bytes.count)
+            bytes += Array("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8)
+        }
+        let xref = bytes.count
+        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { table += String(repeating: "0", count: 10 - String(offset).count) + "\(offset) 00000 n \n" }
+        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        bytes += Array(table.utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A well-formed PDF whose page tree holds no pages.
+    public static func zeroPages(_ path: String) throws {
+        try raw(path, objects: ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"])
+    }
+
+    /// A render bomb: one letter page whose single path has `segments` line
+    /// segments criss-crossing it, stroked once. Small to parse, ruinous to draw.
+    public static func renderBomb(_ path: String, segments: Int) throws {
+        var content = "0.2 w 0 0 m\n"
+        content.reserveCapacity(segments * 14)
+        for index in 0..<segments {
+            content += "\((index * 37) % 612) \((index * 91) % 792) l\n"
+        }
+        content += "S\n"
+        try raw(path, objects: [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
+        ])
+    }
+}
