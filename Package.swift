@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "docket-bench", targets: ["docket-bench"]),
         .executable(name: "docket-api", targets: ["docket-api"]),
         .executable(name: "docket-pdf-sandbox", targets: ["docket-pdf-sandbox"]),
+        .executable(name: "pdf-info-worker", targets: ["pdf-info-worker"]),
+        .executable(name: "thumbnail-worker", targets: ["thumbnail-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -84,6 +86,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What every worker executable shares: flags, settings, pools, the runtime under a service group.
+        .target(
+            name: "WorkerProcess",
+            dependencies: [
+                "DocketCore", "JobQueue", "PostgresClient", "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PDF jobs' handlers: pdf.info, thumbnail.cover, thumbnail.pages.
+        .target(
+            name: "DocumentJobs",
+            dependencies: [
+                "BlobStore", "BlockingIO", "DocketCore", "JobQueue", "PDFProcessing", "PDFSandbox", "PostgresClient",
+                "WorkerProcess", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DocketStore",
             dependencies: ["DocketCore", "PostgresClient", .product(name: "Crypto", package: "swift-crypto")],
@@ -123,6 +145,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Worker executables: thin mains over WorkerProcess and their handlers.
+        .executableTarget(
+            name: "pdf-info-worker",
+            dependencies: ["DocumentJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "workers/pdf-info",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "thumbnail-worker",
+            dependencies: ["DocumentJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "workers/thumbnail",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "docket-pdf-sandbox",
             dependencies: ["CSandbox", "DocketCore", "PDFProcessing", "PDFSandbox"],
@@ -145,7 +180,7 @@ let package = Package(
         .target(
             name: "DocketTesting",
             dependencies: [
-                "CPoppler", "DocketCore", "DocketSchema", "RedisClient", "PostgresClient",
+                "BlockingIO", "CPoppler", "DocketCore", "DocketSchema", "RedisClient", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/DocketTesting",
@@ -198,7 +233,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "docketctl", "docket-bench", "docket-api"],
+            dependencies: [
+                "DocketCore", "DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
+                "docketctl", "docket-bench", "docket-api", "pdf-info-worker", "thumbnail-worker", "docket-pdf-sandbox",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

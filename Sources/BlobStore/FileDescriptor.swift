@@ -29,3 +29,8 @@ final class FileDescriptor {
 
     deinit { close() }
 }
+
+/// syncfs(2): glibc declares it only under _GNU_SOURCE, which Swift's Glibc
+/// module is not built with; the symbol is plain C (int syncfs(int)).
+@_silgen_name("syncfs")
+func syncfs(_ descriptor: Int32) -> Int32

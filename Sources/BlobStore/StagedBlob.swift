@@ -33,14 +33,16 @@ public final class StagedBlob {
 
     /// Makes the bytes the blob: fsync the file, rename it over the final
     /// name (atomically replacing an older blob), fsync the folder so the
-    /// rename survives a crash.
-    public func commit() throws {
+    /// rename survives a crash. With `durable` false, both fsyncs are left
+    /// to one `LocalBlobStore.syncFileSystem()` after a batch of writes.
+    public func commit(durable: Bool = true) throws {
         precondition(!finished, "commit after commit or abort")
         finished = true
         do {
-            try file.sync(stagingPath)
+            if durable { try file.sync(stagingPath) }
             file.close()
             guard rename(stagingPath, finalPath) == 0 else { throw BlobStoreError.system("rename", stagingPath) }
+            guard durable else { return }
             let folder = LocalBlobStore.folder(of: finalPath)
             try FileDescriptor.open(folder, O_RDONLY | O_DIRECTORY).sync(folder)
         } catch {

@@ -4,6 +4,7 @@
 #define DOCKET_CSANDBOX_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -24,6 +25,13 @@
 /// parent's Redis or Postgres sockets. 0 on success, else -1 and errno.
 static inline int docket_close_from(unsigned int first) {
     return (int)syscall(SYS_close_range, first, ~0U, 0);
+}
+
+/// Asks the kernel to SIGKILL this process when the thread that spawned it
+/// exits: a child must not go on rendering for a worker that was killed.
+/// 0 on success.
+static inline int docket_die_with_parent(void) {
+    return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 }
 
 /// Installs a seccomp filter under which socket(2) and connect(2) fail with

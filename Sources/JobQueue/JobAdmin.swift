@@ -42,7 +42,7 @@ public enum JobAdmin {
     /// A job with every attempt and admin event, or nil.
     public static func detail(of id: UUID, in session: borrowing PostgresSession) throws -> JobDetail? {
         guard let row = try session.query(
-            "SELECT \(JobSummary.columns), progress::text FROM jobs WHERE id = $1", id
+            "SELECT \(JobSummary.columns) FROM jobs WHERE id = $1", id
         ).first else { return nil }
         let attempts = try session.query(
             """
@@ -63,7 +63,7 @@ public enum JobAdmin {
             JobEventRecord(action: try row.decode(0), actor: try row.decode(1), reason: try row.decode(2), at: try row.decode(3))
         }
         return JobDetail(
-            summary: try JobSummary(row: row), progress: try row.decode(10, as: String?.self),
+            summary: try JobSummary(row: row),
             attempts: attempts, events: events
         )
     }

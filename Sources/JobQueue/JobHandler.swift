@@ -25,14 +25,19 @@ public struct JobHandler: Sendable {
     public var timeout: Duration
     public var backoff: Backoff
     public let perform: @Sendable (LedgerJob) async throws -> JobOutcome
+    /// Postgres effects of the job going dead (a document marked failed),
+    /// committed with that transition.
+    public let whenDead: (@Sendable (LedgerJob, JobFailure, borrowing PostgresSession) throws -> Void)?
 
     public init(
         kind: JobKind, timeout: Duration = .seconds(300), backoff: Backoff = Backoff(),
-        perform: @escaping @Sendable (LedgerJob) async throws -> JobOutcome
+        perform: @escaping @Sendable (LedgerJob) async throws -> JobOutcome,
+        whenDead: (@Sendable (LedgerJob, JobFailure, borrowing PostgresSession) throws -> Void)? = nil
     ) {
         self.kind = kind
         self.timeout = timeout
         self.backoff = backoff
         self.perform = perform
+        self.whenDead = whenDead
     }
 }

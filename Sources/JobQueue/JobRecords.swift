@@ -15,10 +15,12 @@ public struct JobSummary: Sendable, Equatable {
     public let errorMessage: String?
     public let createdAt: Date
     public let finishedAt: Date?
+    /// The handler's progress report as JSON text (`{"done": n, "total": m}`), if any.
+    public let progress: String?
 
     static let columns = """
         id, kind, state, attempt - attempt_floor, max_attempts, document_id, last_error_code, last_error_message,
-        created_at, finished_at
+        created_at, finished_at, progress::text
         """
 
     init(row: PostgresRow) throws {
@@ -32,6 +34,7 @@ public struct JobSummary: Sendable, Equatable {
         errorMessage = try row.decode(7, as: String?.self)
         createdAt = try row.decode(8, as: Date.self)
         finishedAt = try row.decode(9, as: Date?.self)
+        progress = try row.decode(10, as: String?.self)
     }
 }
 
@@ -57,8 +60,6 @@ public struct JobEventRecord: Sendable, Equatable {
 /// A job with its history, for the admin detail view.
 public struct JobDetail: Sendable {
     public let summary: JobSummary
-    /// The handler's progress report as JSON text, if any.
-    public let progress: String?
     public let attempts: [JobAttemptRecord]
     public let events: [JobEventRecord]
 }

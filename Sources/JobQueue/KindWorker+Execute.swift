@@ -36,7 +36,7 @@ extension KindWorker {
                 "job.error_code": "\(failure.code)", "job.outcome": "\(dead ? "dead" : "retried")",
             ]) { $1 })
             do {
-                try await untilAvailable { try await self.recordFailure(started, failure, dead: dead, delay: delay) }
+                try await untilAvailable { try await self.recordFailure(started, row, failure, dead: dead, delay: delay) }
                 tally.finished(handler.kind, dead ? .dead : .retried, after: clock.now - began)
             } catch {
                 logger.warning("could not record the failure; the lease will expire",
@@ -58,13 +58,16 @@ extension KindWorker {
         }
     }
 
-    private func recordFailure(_ started: RunningJob, _ failure: JobFailure, dead: Bool, delay: Duration) async throws {
-        let (owner, job) = (self.owner, started.claimed)
+    private func recordFailure(
+        _ started: RunningJob, _ row: LedgerJob, _ failure: JobFailure, dead: Bool, delay: Duration
+    ) async throws {
+        let (owner, job, whenDead) = (self.owner, started.claimed, handler.whenDead)
         let nextRunAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
         try await postgres.transaction(retrying: true) { tx in
-            _ = try JobLedger.recordFailure(
+            let applied = try JobLedger.recordFailure(
                 of: started, worker: owner, failure: failure, outcome: dead ? .dead : .retried, nextRunAt: nextRunAt, in: tx
             )
+            if dead, applied, let whenDead { try whenDead(row, failure, tx) }
         }
         let dispatch = self.dispatch
         try await redis.withSession { session in

@@ -38,6 +38,9 @@ public struct WorkerRuntime: Service {
     /// What this runtime counted, flushed to `JobStats` every few seconds.
     public let tally = JobTally()
 
+    /// The kinds this runtime runs.
+    public var kinds: [JobKind] { handlers.map(\.kind) }
+
     public init(
         handlers: [JobHandler], postgres: PostgresPool, redis: RedisPool,
         configuration: Configuration = Configuration(), logger: Logger

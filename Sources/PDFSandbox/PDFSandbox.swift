@@ -34,7 +34,7 @@ public final class PDFSandbox: Sendable {
         self.configuration = configuration
         let (executable, limits) = (configuration.executable, configuration.limits)
         pool = ConnectionPool(maxConnections: configuration.children, checkoutTimeout: .seconds(3600)) {
-            try SandboxProcess(executable: executable, limits: limits)
+            try await SandboxProcess.start(executable: executable, limits: limits)
         }
     }
 

@@ -13,21 +13,39 @@ actor SandboxProcess: PooledConnection {
     private let executor: DedicatedThreadExecutor
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    nonisolated let pid: pid_t
-    private let channel: FrameChannel
     private let limits: SandboxLimits
+    private var pid: pid_t = 0
+    private var channel = FrameChannel(input: -1, output: -1)
     private var served = 0
-    private var exited = false
+    private var exited = true
     private let broken = Atomic<Bool>(false)
 
     nonisolated var isBroken: Bool { broken.load(ordering: .acquiring) }
 
-    init(executable: String, limits: SandboxLimits) throws {
-        let child = try SandboxSpawn.start(executable, arguments: limits.arguments)
+    /// Spawns the child from this process's own thread: the kernel kills a
+    /// child when the thread that spawned it ends (`PR_SET_PDEATHSIG`), and
+    /// this thread lives exactly as long as the child is wanted.
+    static func start(executable: String, limits: SandboxLimits) async throws -> SandboxProcess {
+        let process = SandboxProcess(limits: limits)
+        do {
+            try await process.spawn(executable)
+        } catch {
+            await process.close()
+            throw error
+        }
+        return process
+    }
+
+    private init(limits: SandboxLimits) {
+        self.limits = limits
+        executor = DedicatedThreadExecutor(name: "pdf sandbox")
+    }
+
+    private func spawn(_ executable: String) throws {
+        let child = try SandboxSpawn.start(executable, arguments: limits.arguments + ["--parent", String(getpid())])
         pid = child.pid
         channel = FrameChannel(input: child.replies, output: child.requests)
-        self.limits = limits
-        executor = DedicatedThreadExecutor(name: "pdf sandbox \(child.pid)")
+        exited = false
     }
 
     deinit { executor.shutdown() }

@@ -1,9 +1,12 @@
+import Glibc
 import PDFSandbox
 
-/// The child's arguments: `SandboxLimits.arguments`, and `--self-check`.
+/// The child's arguments: `SandboxLimits.arguments`, `--parent PID`, and `--self-check`.
 struct ChildOptions {
     var limits = SandboxLimits()
     var selfCheck = false
+    /// The worker that spawned this child (`--parent`), to notice having been orphaned already.
+    var parent: pid_t?
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -24,6 +27,7 @@ struct ChildOptions {
             case "--cpu-seconds": limits.cpuSeconds = value
             case "--max-pages": limits.maxPages = value
             case "--max-pixels": limits.maxPixels = value
+            case "--parent": parent = pid_t(value)
             default: throw Invalid(description: "unknown option \(flag)")
             }
         }

@@ -105,6 +105,7 @@ struct FileIdentity: Equatable {
     init(path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw PDFError(.blobMissing, "the document's file is missing") }
             throw PDFError(.pdfInvalid, "cannot read the file: \(String(cString: strerror(errno)))")
         }
         device = UInt64(info.st_dev)

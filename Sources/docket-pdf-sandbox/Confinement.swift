@@ -2,7 +2,8 @@ import CSandbox
 import Foundation
 import PDFSandbox
 
-/// What the child does to itself before it touches a PDF: drops every
+/// What the child does to itself before it touches a PDF: dies with its
+/// parent, drops every
 /// descriptor it inherited beyond stdio, caps its address space, writes no
 /// core files, and loses the ability to open sockets (seccomp). The CPU
 /// limit is set per request (`allowCPU`), since a long-lived child
@@ -12,7 +13,10 @@ enum Confinement {
         let description: String
     }
 
-    static func apply(_ limits: SandboxLimits) throws {
+    static func apply(_ limits: SandboxLimits, parent: pid_t?) throws {
+        guard docket_die_with_parent() == 0 else { throw Failed(description: "prctl: \(String(cString: strerror(errno)))") }
+        // The parent may have died before the request above took effect.
+        if let parent, getppid() != parent { exit(0) }
         guard docket_close_from(3) == 0 else { throw Failed(description: "close_range: \(String(cString: strerror(errno)))") }
         try set(RLIMIT_CORE, 0)
         try set(RLIMIT_AS, rlim_t(limits.memoryBytes))

@@ -14,7 +14,7 @@ do {
     exit(2)
 }
 do {
-    try Confinement.apply(options.limits)
+    try Confinement.apply(options.limits, parent: options.parent)
 } catch {
     FileHandle.standardError.write(Data("docket-pdf-sandbox: \(error)\n".utf8))
     exit(3)

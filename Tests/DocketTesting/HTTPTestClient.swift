@@ -1,3 +1,4 @@
+import BlockingIO
 import Foundation
 
 /// A plain HTTP/1.1 client over a socket of its own, for tests of a live
@@ -26,15 +27,9 @@ public struct HTTPTestClient: Sendable {
     /// a pause or a close.
     public func open() throws -> RawHTTPConnection { try RawHTTPConnection(port: port) }
 
-    /// Runs blocking socket work on a thread of its own: Dispatch's global
-    /// queue runs only as many blocking items at once as there are cores,
-    /// which would serialise a test's concurrent requests.
+    /// Runs blocking socket work on a thread of its own (`OwnThread`).
     public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        try await OwnThread.run(work)
     }
 }
 

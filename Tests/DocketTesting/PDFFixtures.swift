@@ -58,17 +58,57 @@ extension PDFFixtures {
     /// A render bomb: one letter page whose single path has `segments` line
     /// segments criss-crossing it, stroked once. Small to parse, ruinous to draw.
     public static func renderBomb(_ path: String, segments: Int) throws {
+        try scribbles(path, pages: 1, segments: segments)
+    }
+
+    /// `pages` letter pages sharing one content stream: a path of
+    /// `segments` line segments, stroked. A few thousand segments make a
+    /// page that takes a renderer milliseconds, for jobs that must last.
+    public static func scribbles(_ path: String, pages: Int, segments: Int) throws {
         var content = "0.2 w 0 0 m\n"
         content.reserveCapacity(segments * 14)
         for index in 0..<segments {
             content += "\((index * 37) % 612) \((index * 91) % 792) l\n"
         }
         content += "S\n"
+        let kids = (0..<pages).map { "\($0 + 4) 0 R" }.joined(separator: " ")
+        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
         try raw(path, objects: [
             "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            "<< /Type /Pages /Kids [\(kids)] /Count \(pages) >>",
             "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
-        ])
+        ] + Array(repeating: page, count: pages))
+    }
+}
+
+extension PDFFixtures {
+    public struct QPDFFailed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `source` encrypted with Debian's qpdf (AES-256, printing and changes
+    /// forbidden). An empty `user` password opens without one (owner-only).
+    public static func encrypt(_ source: String, _ target: String, user: String, owner: String) async throws {
+        let run = try await ProcessRun.run(
+            URL(fileURLWithPath: "/usr/bin/qpdf"),
+            ["--encrypt", user, owner, "256", "--print=none", "--modify=none", "--", source, target]
+        )
+        guard run.status == 0 else { throw QPDFFailed(description: "qpdf failed: \(run.stderr)") }
+    }
+
+    /// The pixel size in a JPEG's start-of-frame marker, or nil.
+    public static func jpegSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        var index = 2
+        while index + 9 < bytes.count, bytes[index] == 0xFF {
+            let marker = bytes[index + 1]
+            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            if (0xC0...0xC3).contains(marker) {
+                let height = Int(bytes[index + 5]) << 8 | Int(bytes[index + 6])
+                let width = Int(bytes[index + 7]) << 8 | Int(bytes[index + 8])
+                return (width, height)
+            }
+            index += 2 + length
+        }
+        return nil
     }
 }

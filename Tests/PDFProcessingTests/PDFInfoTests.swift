@@ -91,20 +91,12 @@ import Testing
 
 /// Encrypted files, made with Debian's qpdf from a cairo PDF.
 @Suite struct EncryptedPDFTests {
-    static func encrypt(_ source: String, _ target: String, user: String, owner: String) async throws {
-        let run = try await ProcessRun.run(
-            URL(fileURLWithPath: "/usr/bin/qpdf"),
-            ["--encrypt", user, owner, "256", "--print=none", "--modify=none", "--", source, target]
-        )
-        guard run.status == 0 else { throw PDFError(.internal, "qpdf failed: \(run.stderr)") }
-    }
-
     @Test func aUserPasswordIsEncryptedAnOwnerPasswordOpensFlagged() async throws {
         let folder = try PDFFixtures.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         PDFFixtures.make(folder + "/plain.pdf", pages: [(612, 792)], title: "Secret")
-        try await Self.encrypt(folder + "/plain.pdf", folder + "/locked.pdf", user: "open-sesame", owner: "owner")
-        try await Self.encrypt(folder + "/plain.pdf", folder + "/restricted.pdf", user: "", owner: "owner")
+        try await PDFFixtures.encrypt(folder + "/plain.pdf", folder + "/locked.pdf", user: "open-sesame", owner: "owner")
+        try await PDFFixtures.encrypt(folder + "/plain.pdf", folder + "/restricted.pdf", user: "", owner: "owner")
 
         let locked = #expect(throws: PDFError.self) { try PDFInfo.read(path: folder + "/locked.pdf") }
         #expect(locked?.code == .pdfEncrypted)

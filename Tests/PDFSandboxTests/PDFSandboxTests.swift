@@ -94,3 +94,4 @@ import Testing
         #expect(error?.code == .pdfTimeout, "\(String(describing: error))")
     }
 }
+

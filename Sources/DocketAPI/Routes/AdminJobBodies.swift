@@ -16,6 +16,7 @@ struct AdminJob: Codable, Sendable {
     let errorMessage: String?
     let createdAt: Date
     let finishedAt: Date?
+    let progress: JobProgress?
 
     init(_ job: JobSummary) {
         id = job.id.lowercasedString
@@ -28,6 +29,7 @@ struct AdminJob: Codable, Sendable {
         errorMessage = job.errorMessage
         createdAt = job.createdAt
         finishedAt = job.finishedAt
+        progress = job.reportedProgress
     }
 
     /// Writes absent facts as null.
@@ -43,6 +45,7 @@ struct AdminJob: Codable, Sendable {
         try c.encode(errorMessage, forKey: .errorMessage)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(progress, forKey: .progress)
     }
 }
 

@@ -32,11 +32,23 @@ struct JobBrief: Codable, Sendable {
     let id: String
     let kind: String
     let state: String
+    /// Pages done of total, for `thumbnail.pages`; null otherwise.
+    let progress: JobProgress?
 
     init(_ job: JobSummary) {
         id = job.id.lowercasedString
         kind = job.kind.rawValue
         state = job.state.rawValue
+        progress = job.reportedProgress
+    }
+
+    /// Writes a missing progress as null.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(state, forKey: .state)
+        try c.encode(progress, forKey: .progress)
     }
 }
 
