@@ -167,6 +167,8 @@ let package = Package(
             name: "docket-bench",
             dependencies: [
                 "DocketCore", "DocketSchema", "DocketStore", "RedisClient", "PostgresClient", "JobQueue",
+                // `docket-bench pdf` drives the sandbox's children as the thumbnail worker does.
+                "BlobStore", "PDFSandbox", "docket-pdf-sandbox",
                 // Its HTTP client, child processes and free ports drive docket-api in `docket-bench api`.
                 "DocketTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

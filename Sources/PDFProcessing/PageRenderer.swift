@@ -39,7 +39,10 @@ public enum PageRenderer {
         cairo_set_source_rgb(context, 1, 1, 1)
         cairo_paint(context)
         cairo_scale(context, scale, scale)
-        poppler_page_render(page.raw, context)
+        // The printing path: the screen path (`poppler_page_render`) also
+        // builds the page's text layout for selection: ~15% of a text
+        // page's time here (fullrefman.pdf, beside pdftoppm: 0.79× → 0.92×). Markup annotations are drawn, as viewers do.
+        poppler_page_render_for_printing_with_options(page.raw, context, POPPLER_PRINT_ALL)
         cairo_surface_flush(surface)
         return RenderedImage(
             width: pixelWidth, height: pixelHeight,
@@ -51,7 +54,8 @@ public enum PageRenderer {
     }
 
     /// cairo's RGB24 is one 32-bit word per pixel, B G R X in memory on
-    /// little-endian machines: turbojpeg's BGRX.
+    /// little-endian machines: turbojpeg's BGRX. The fast DCT: at 300×400
+    /// its loss does not show, and the encode is a little cheaper.
     private static func encode(
         pixels: UnsafeMutablePointer<UInt8>?, width: Int, height: Int, stride: Int, quality: Int
     ) throws -> [UInt8] {
@@ -61,7 +65,7 @@ public enum PageRenderer {
         var size: UInt = 0
         let status = tjCompress2(
             handle, pixels, Int32(width), Int32(stride), Int32(height), Int32(TJPF_BGRX.rawValue),
-            &buffer, &size, Int32(TJSAMP_420.rawValue), Int32(quality), 0
+            &buffer, &size, Int32(TJSAMP_420.rawValue), Int32(quality), TJFLAG_FASTDCT
         )
         defer { tjFree(buffer) }
         guard status == 0, let buffer else {

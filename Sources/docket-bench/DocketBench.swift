@@ -8,6 +8,6 @@ struct DocketBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket-bench",
         abstract: "Benchmark Docket beside its peers; prints RESULT lines.",
-        subcommands: [RedisBenchmark.self, PostgresBenchmark.self, QueueBenchmark.self, APIBenchmark.self, EnqueueHookCommand.self, WorkerCommand.self]
+        subcommands: [RedisBenchmark.self, PostgresBenchmark.self, QueueBenchmark.self, APIBenchmark.self, PDFBenchmark.self, EnqueueHookCommand.self, WorkerCommand.self]
     )
 }
