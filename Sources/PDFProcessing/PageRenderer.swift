@@ -32,7 +32,10 @@ public enum PageRenderer {
         let pixelHeight = max(1, Int((height * scale).rounded()))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(pixelWidth), Int32(pixelHeight)),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
-        else { throw PDFError(.internal, "cairo could not make a \(pixelWidth)×\(pixelHeight) surface") }
+        else {
+            // Sizes are capped before this point: what fails here is memory.
+            throw PDFError(.pdfResourceLimit, "no memory for a \(pixelWidth)×\(pixelHeight) image")
+        }
         defer { cairo_surface_destroy(surface) }
         let context = cairo_create(surface)
         defer { cairo_destroy(context) }

@@ -93,5 +93,18 @@ import Testing
         }
         #expect(error?.code == .pdfTimeout, "\(String(describing: error))")
     }
-}
 
+    @Test func anImageTooBigForTheMemoryLimitIsAResourceLimit() async throws {
+        let folder = try PDFFixtures.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        PDFFixtures.make(folder + "/good.pdf", pages: [(612, 792)])
+        // 9000×11647 pixels need 400 MiB: over a 256 MiB address space.
+        let sandbox = try Self.sandbox(SandboxLimits(memoryBytes: 256 << 20, maxPixels: 200_000_000), children: 1)
+        defer { Task { await sandbox.shutdown() } }
+        let error = await #expect(throws: PDFError.self) {
+            try await sandbox.render(path: folder + "/good.pdf", page: 1, box: (9000, 12000))
+        }
+        #expect(error?.code == .pdfResourceLimit, "\(String(describing: error))")
+        #expect(try await sandbox.render(path: folder + "/good.pdf", page: 1, box: (300, 400)).width == 300)
+    }
+}

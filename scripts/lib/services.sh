@@ -8,7 +8,7 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DOCKET_APT_PACKAGES=(
   redis-server redis-tools postgresql postgresql-contrib libhiredis-dev libpq-dev
   libpoppler-glib-dev libcairo2-dev libturbojpeg0-dev
-  qpdf docker-compose python3 python3-venv curl
+  qpdf poppler-utils docker-compose python3 python3-venv curl
 )
 
 # Never fails: a closed stderr (say, `| tee` killed by the same Ctrl-C)
