@@ -32,7 +32,10 @@ public struct PDFInfo: Sendable, Equatable, Codable {
             let size = try document.page(index).size
             return PageSize(widthPt: size.width, heightPt: size.height)
         }
-        pdfVersion = GLibString.take(poppler_document_get_pdf_version_string(raw))
+        // "1.7", "2.0" (poppler's version string says "PDF-1.7", and "PDF-2" for 2.0).
+        var major: guint = 0, minor: guint = 0
+        poppler_document_get_pdf_version(raw, &major, &minor)
+        pdfVersion = major > 0 ? "\(major).\(minor)" : nil
         title = GLibString.take(poppler_document_get_title(raw))
         author = GLibString.take(poppler_document_get_author(raw))
         subject = GLibString.take(poppler_document_get_subject(raw))

@@ -31,6 +31,7 @@ import Testing
                 #expect(shown["status"] as? String == "ready", "\(name): \(shown["error"] ?? "")")
                 #expect(shown["page_count"] as? Int == oracle["Pages"].flatMap { Int($0) }, "\(name)")
                 #expect(shown["title"] as? String == oracle["Title"].flatMap { $0.isEmpty ? nil : $0 }, "\(name)")
+                #expect(shown["pdf_version"] as? String == oracle["PDF version"], "\(name)")
                 #expect(shown["encrypted"] as? Bool == oracle["Encrypted"]?.hasPrefix("yes"), "\(name)")
                 #expect((shown["pages"] as? [Any])?.count == shown["page_count"] as? Int, "\(name)")
                 let cover = (shown["thumbnails"] as? [[String: Any]])?.first
