@@ -22,9 +22,16 @@ public struct LocalBlobStore: Sendable {
     /// never interleave bytes; the last commit wins whole.
     public func stage(_ key: BlobKey) throws -> StagedBlob {
         let path = self.path(of: key)
-        try LocalBlobStore.makeDirectories(LocalBlobStore.folder(of: path))
         let staging = path + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36) + BlobKey.stagingSuffix
-        let file = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        } catch let error as BlobStoreError where error.code == .notFound {
+            // The key's folders do not exist yet: made on first use only,
+            // not checked on every write (a pages job writes thousands).
+            try LocalBlobStore.makeDirectories(LocalBlobStore.folder(of: path))
+            file = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        }
         return StagedBlob(file: file, stagingPath: staging, finalPath: path)
     }
 
