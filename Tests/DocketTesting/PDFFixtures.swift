@@ -1,3 +1,4 @@
+import BlockingIO
 import CPoppler
 import Foundation
 
@@ -33,14 +34,29 @@ public enum PDFFixtures {
 }
 
 extension PDFFixtures {
+    /// One object's body: text, or bytes (a stream's content).
+    public enum RawObject: ExpressibleByStringLiteral {
+        case text(String)
+        case bytes([UInt8])
+
+        public init(stringLiteral value: String) { self = .text(value) }
+
+        var bytes: [UInt8] {
+            switch self {
+            case .text(let text): Array(text.utf8)
+            case .bytes(let bytes): bytes
+            }
+        }
+    }
+
     /// A PDF written object by object, with a correct cross-reference
     /// table: for files cairo would never make.
-    public static func raw(_ path: String, objects: [String]) throws {
+    public static func raw(_ path: String, objects: [RawObject]) throws {
         var bytes = Array("%PDF-1.4\n".utf8)
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
             offsets.append(bytes.count)
-            bytes += Array("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8)
+            bytes += Array("\(index + 1) 0 obj\n".utf8) + object.bytes + Array("\nendobj\n".utf8)
         }
         let xref = bytes.count
         var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
@@ -57,27 +73,43 @@ extension PDFFixtures {
 
     /// A render bomb: one letter page whose single path has `segments` line
     /// segments criss-crossing it, stroked once. Small to parse, ruinous to draw.
-    public static func renderBomb(_ path: String, segments: Int) throws {
-        try scribbles(path, pages: 1, segments: segments)
+    public static func renderBomb(_ path: String, segments: Int) async throws {
+        try await scribbles(path, pages: 1, segments: segments)
     }
 
     /// `pages` letter pages sharing one content stream: a path of
     /// `segments` line segments, stroked. A few thousand segments make a
     /// page that takes a renderer milliseconds, for jobs that must last.
-    public static func scribbles(_ path: String, pages: Int, segments: Int) throws {
-        var content = "0.2 w 0 0 m\n"
-        content.reserveCapacity(segments * 14)
-        for index in 0..<segments {
-            content += "\((index * 37) % 612) \((index * 91) % 792) l\n"
+    /// Written on a thread of its own: millions of segments are seconds of
+    /// work in a debug build, which must not hold the cooperative pool.
+    public static func scribbles(_ path: String, pages: Int, segments: Int) async throws {
+        try await OwnThread.run {
+            // The points repeat every lcm(612, 792) = 13,464 segments: one
+            // period is formatted, the rest copied.
+            let period = 13_464
+            var cycle = [UInt8]()
+            for index in 0..<min(segments, period) {
+                cycle += Array("\((index * 37) % 612) \((index * 91) % 792) l\n".utf8)
+            }
+            var content = Array("0.2 w 0 0 m\n".utf8)
+            content.reserveCapacity(segments * 12 + cycle.count)
+            if segments <= period {
+                content += cycle
+            } else {
+                for _ in 0..<(segments / period) { content += cycle }
+                if segments % period > 0 { content += cycle.prefix(cycle.firstIndex(afterLines: segments % period)) }
+            }
+            content += Array("S\n".utf8)
+            let kids = (0..<pages).map { "\($0 + 4) 0 R" }.joined(separator: " ")
+            let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
+            var stream = Array("<< /Length \(content.count) >>\nstream\n".utf8)
+            stream += content
+            stream += Array("endstream".utf8)
+            let head: [RawObject] = [
+                .text("<< /Type /Catalog /Pages 2 0 R >>"), .text("<< /Type /Pages /Kids [\(kids)] /Count \(pages) >>"), .bytes(stream),
+            ]
+            try raw(path, objects: head + Array(repeating: RawObject.text(page), count: pages))
         }
-        content += "S\n"
-        let kids = (0..<pages).map { "\($0 + 4) 0 R" }.joined(separator: " ")
-        let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
-        try raw(path, objects: [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [\(kids)] /Count \(pages) >>",
-            "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
-        ] + Array(repeating: page, count: pages))
     }
 }
 
@@ -110,5 +142,17 @@ extension PDFFixtures {
             index += 2 + length
         }
         return nil
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The index just past the `lines`-th newline.
+    func firstIndex(afterLines lines: Int) -> Int {
+        var seen = 0
+        for (index, byte) in enumerated() where byte == UInt8(ascii: "\n") {
+            seen += 1
+            if seen == lines { return index + 1 }
+        }
+        return count
     }
 }

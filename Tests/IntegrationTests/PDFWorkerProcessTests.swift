@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct PDFWorkerProcessTests {
     @Test func anUploadBecomesReadyWithItsInfoAndThumbnails() async throws {
         try await PDFWorkerStack.with { stack in
-            _ = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
+            let workers = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
             PDFFixtures.make(folder + "/report.pdf", pages: [(612, 792), (842, 595), (200, 300)], title: "Annual report", author: "Ada")
@@ -58,6 +58,20 @@ import Testing
             _ = try await stack.job("pdf.info", of: id, reaching: "succeeded")
             let pageRows = try await stack.postgres.query("SELECT count(*) FROM document_pages WHERE document_id = $1::uuid", id).scalar(Int.self)
             #expect(pageRows == 3)
+
+            // regenerate-thumbnail reruns thumbnail.cover over the same row and file.
+            #expect(try await stack.client.json("POST", "/v1/documents/\(id)/regenerate-thumbnail", key: stack.key).status == 202)
+            try await Self.waitUntil {
+                try await stack.postgres.query(
+                    "SELECT count(*) FROM jobs WHERE document_id = $1::uuid AND kind = 'thumbnail.cover' AND state = 'succeeded'", id
+                ).scalar(Int.self) == 2
+            }
+            #expect(try await stack.document(id)["status"] as? String == "ready")
+            #expect(try await stack.postgres.query("SELECT count(*) FROM thumbnails WHERE document_id = $1::uuid", id).scalar(Int.self) == 3)
+
+            // SIGTERM: both workers stop gracefully, with status 0.
+            for worker in workers { worker.send(SIGTERM) }
+            for worker in workers { #expect(await worker.exitStatus() == 0) }
         }
     }
 
@@ -69,7 +83,7 @@ import Testing
             PDFFixtures.make(folder + "/plain.pdf", pages: [(612, 792)])
             try await PDFFixtures.encrypt(folder + "/plain.pdf", folder + "/locked.pdf", user: "sesame", owner: "owner")
             try PDFFixtures.zeroPages(folder + "/empty.pdf")
-            try PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
+            try await PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
             try Data("%PDF-1.7\nnothing of a PDF follows\n".utf8).write(to: URL(fileURLWithPath: folder + "/garbage.pdf"))
 
             let expected: [(String, Set<String>)] = [
@@ -105,7 +119,7 @@ import Testing
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
             // Pages of a few milliseconds each: the job lasts seconds.
-            try PDFFixtures.scribbles(folder + "/long.pdf", pages: 200, segments: 3_000)
+            try await PDFFixtures.scribbles(folder + "/long.pdf", pages: 200, segments: 3_000)
             let doomed = try stack.worker("thumbnail-worker")
             let id = try await stack.upload(folder + "/long.pdf")
             _ = try await stack.document(id, reaching: ["ready"])
@@ -139,6 +153,14 @@ import Testing
             // (A write the kill cut short leaves a staging file for the orphan sweeper.)
             let files = try FileManager.default.contentsOfDirectory(atPath: try Self.thumbsFolder(stack, id))
             #expect(files.filter { $0.hasSuffix(".jpg") }.count == 200)
+        }
+    }
+
+    static func waitUntil(_ seconds: Double = 60, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw HTTPTestError("condition not met within \(seconds) s") }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

@@ -68,7 +68,7 @@ import Testing
     @Test func aRenderBombIsKilledAndTheNextFileIsServed() async throws {
         let folder = try PDFFixtures.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
+        try await PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
         PDFFixtures.make(folder + "/good.pdf", pages: [(612, 792)])
         let sandbox = try Self.sandbox(SandboxLimits(wallClock: .seconds(2)), children: 1)
         defer { Task { await sandbox.shutdown() } }
@@ -85,7 +85,7 @@ import Testing
     @Test func aChildOutOfCPUIsATimeout() async throws {
         let folder = try PDFFixtures.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
+        try await PDFFixtures.renderBomb(folder + "/bomb.pdf", segments: 3_000_000)
         let sandbox = try Self.sandbox(SandboxLimits(cpuSeconds: 1, wallClock: .seconds(60)), children: 1)
         defer { Task { await sandbox.shutdown() } }
         let error = await #expect(throws: PDFError.self) {
