@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "docket-pdf-sandbox", targets: ["docket-pdf-sandbox"]),
         .executable(name: "pdf-info-worker", targets: ["pdf-info-worker"]),
         .executable(name: "thumbnail-worker", targets: ["thumbnail-worker"]),
+        .executable(name: "file-delete-worker", targets: ["file-delete-worker"]),
+        .executable(name: "quota-worker", targets: ["quota-worker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -106,6 +108,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The storage jobs' handlers: file.delete, quota.settle, quota.release.
+        .target(
+            name: "StorageJobs",
+            dependencies: [
+                "BlobStore", "BlockingIO", "DocketCore", "DocketStore", "JobQueue", "PostgresClient", "WorkerProcess",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DocketStore",
             dependencies: ["DocketCore", "PostgresClient", .product(name: "Crypto", package: "swift-crypto")],
@@ -156,6 +167,20 @@ let package = Package(
             name: "thumbnail-worker",
             dependencies: ["DocumentJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "workers/thumbnail",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "file-delete-worker",
+            dependencies: [
+                "StorageJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "workers/file-delete",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "quota-worker",
+            dependencies: ["StorageJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "workers/quota",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -238,6 +263,7 @@ let package = Package(
             dependencies: [
                 "DocketCore", "DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
                 "docketctl", "docket-bench", "docket-api", "pdf-info-worker", "thumbnail-worker", "docket-pdf-sandbox",
+                "file-delete-worker", "quota-worker",
             ],
             swiftSettings: swiftSettings
         ),

@@ -83,6 +83,29 @@ public struct LocalBlobStore: Sendable {
         return true
     }
 
+    /// Removes every file of a document, `<user>/<document>/` and all under
+    /// it (original, thumbnails, staging files a crash left), then the
+    /// user's folder if that is now empty. Returns how many files went; a
+    /// folder already gone is 0, not an error (a redelivered delete).
+    @discardableResult
+    public func deleteDocument(user: UUID, document: UUID) throws -> Int {
+        let folder = LocalBlobStore.folder(of: path(of: .original(user: user, document: document)))
+        var removed = 0
+        if let walker = FileManager.default.enumerator(atPath: folder) {
+            while let relative = walker.nextObject() as? String {
+                let file = folder + "/" + relative
+                var info = stat()
+                guard lstat(file, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { continue }
+                guard unlink(file) == 0 || errno == ENOENT else { throw BlobStoreError.system("unlink", file) }
+                removed += 1
+            }
+        }
+        guard rmdir(folder + "/thumbs") == 0 || errno == ENOENT else { throw BlobStoreError.system("rmdir", folder + "/thumbs") }
+        guard rmdir(folder) == 0 || errno == ENOENT else { throw BlobStoreError.system("rmdir", folder) }
+        removeEmptyFolders(from: LocalBlobStore.folder(of: folder))
+        return removed
+    }
+
     /// Staging files (of uploads in flight, or left by a crash), for the
     /// orphan sweeper and for tests that check nothing was left behind.
     public func stagingFiles() throws -> [StagingFile] {

@@ -34,6 +34,25 @@ import Testing
         #expect(try store.stagingFiles().isEmpty)
     }
 
+    /// A document's folder goes whole: original, thumbnails, a staging
+    /// file a crash left; the user's other documents stay; twice is fine.
+    @Test func deletingADocumentRemovesItsFolderOnly() throws {
+        let (user, document, other) = (UUID(), UUID(), UUID())
+        try store.write(.original(user: user, document: document), bytes: Array("%PDF-1.7".utf8))
+        try store.write(.thumbnail(user: user, document: document, page: 1), bytes: [0xFF, 0xD8])
+        try store.write(.thumbnail(user: user, document: document, page: 2), bytes: [0xFF, 0xD8], durable: false)
+        let leftover = try store.stage(.thumbnail(user: user, document: document, page: 3))  // a write in flight
+        defer { leftover.abort() }
+        try store.write(.original(user: user, document: other), bytes: Array("%PDF-1.7".utf8))
+        #expect(try store.deleteDocument(user: user, document: document) == 4)
+        #expect(try store.size(of: .original(user: user, document: document)) == nil)
+        let userFolder = root + "/" + user.uuidString.lowercased()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: userFolder) == [other.uuidString.lowercased()])
+        #expect(try store.deleteDocument(user: user, document: document) == 0)
+        #expect(try store.deleteDocument(user: user, document: other) == 1)
+        #expect(!FileManager.default.fileExists(atPath: userFolder))
+    }
+
     @Test func abortedOrAbandonedStagingLeavesNothing() throws {
         let aborted = BlobKey.original(user: UUID(), document: UUID())
         let staged = try store.stage(aborted)

@@ -13,7 +13,7 @@ import Testing
                 .filter { $0.hasSuffix(".pdf") }.sorted().map { "\(corpus)/\(part)/\($0)" }
         }
         #expect(files.count >= 20, "the corpus holds \(files.count) PDFs")
-        try await PDFWorkerStack.with { stack in
+        try await DocketProcessStack.with { stack in
             _ = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
             var documents: [(file: String, id: String)] = []
             for file in files { documents.append((file, try await stack.upload(file))) }

@@ -8,7 +8,7 @@ import Testing
 /// Serialized: each test runs its own stack of processes on two cores.
 @Suite(.serialized) struct PDFWorkerProcessTests {
     @Test func anUploadBecomesReadyWithItsInfoAndThumbnails() async throws {
-        try await PDFWorkerStack.with { stack in
+        try await DocketProcessStack.with { stack in
             let workers = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func hostileFilesEndFailedAndTheWorkersGoOn() async throws {
-        try await PDFWorkerStack.with(pdfTimeout: "2s") { stack in
+        try await DocketProcessStack.with(pdfTimeout: "2s") { stack in
             let workers = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -114,7 +114,7 @@ import Testing
     /// children go with it, the job runs again after its lease, and the
     /// document ends with each page's thumbnail once.
     @Test func aKilledThumbnailWorkersJobCompletesOnceAfterItsLease() async throws {
-        try await PDFWorkerStack.with { stack in
+        try await DocketProcessStack.with { stack in
             _ = try stack.worker("pdf-info-worker")
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -176,7 +176,7 @@ import Testing
         }
     }
 
-    static func thumbsFolder(_ stack: PDFWorkerStack, _ document: String) throws -> String {
+    static func thumbsFolder(_ stack: DocketProcessStack, _ document: String) throws -> String {
         let user = try #require(try FileManager.default.contentsOfDirectory(atPath: stack.dataDirectory + "/blobs").first)
         return "\(stack.dataDirectory)/blobs/\(user)/\(document)/thumbs"
     }

@@ -159,7 +159,7 @@ public enum Uploads {
         try session.query(
             """
             WITH u AS (UPDATE uploads SET state = $2, finished_at = now() WHERE id = $1),
-                 d AS (UPDATE documents SET status = 'deleted', updated_at = now() WHERE id = $3)
+                 d AS (UPDATE documents SET status = 'deleted', quota_state = 'released', updated_at = now() WHERE id = $3)
             UPDATE users SET reserved_bytes = reserved_bytes - $4 WHERE id = $5
             """,
             upload.id, state.rawValue, upload.documentID, Int(upload.sizeBytes), upload.userID

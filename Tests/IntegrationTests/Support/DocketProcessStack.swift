@@ -6,10 +6,10 @@ import Foundation
 import PostgresClient
 import Synchronization
 
-/// docket-api and the PDF workers as real processes, over a migrated
+/// docket-api and workers as real processes, over a migrated
 /// database of their own and a redis-server of their own (other suites'
 /// pdf.info jobs must not reach these workers), with one client key.
-final class PDFWorkerStack: Sendable {
+final class DocketProcessStack: Sendable {
     let database: TestDatabase
     let redisServer: PrivateRedisServer
     let postgres: PostgresPool
@@ -24,7 +24,7 @@ final class PDFWorkerStack: Sendable {
     /// Runs `body` against a fresh stack and tears it all down afterwards,
     /// also when `body` throws: no process outlives its test.
     static func with(
-        pdfTimeout: String = "30s", lease: String = "3s", _ body: (PDFWorkerStack) async throws -> Void
+        pdfTimeout: String = "30s", lease: String = "3s", _ body: (DocketProcessStack) async throws -> Void
     ) async throws {
         let stack = try await start(pdfTimeout: pdfTimeout, lease: lease)
         do {
@@ -36,7 +36,7 @@ final class PDFWorkerStack: Sendable {
         try await stack.tearDown()
     }
 
-    private static func start(pdfTimeout: String = "30s", lease: String = "3s") async throws -> PDFWorkerStack {
+    private static func start(pdfTimeout: String = "30s", lease: String = "3s") async throws -> DocketProcessStack {
         let database = try await TestDatabase.createMigrated()
         let redisServer = try PrivateRedisServer()
         try await redisServer.start()
@@ -60,7 +60,7 @@ final class PDFWorkerStack: Sendable {
             guard ContinuousClock.now < deadline else { throw HTTPTestError("docket-api did not become ready") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        return PDFWorkerStack(
+        return DocketProcessStack(
             database: database, redisServer: redisServer, postgres: postgres, dataDirectory: data,
             environment: environment, api: api, client: client, key: key
         )
@@ -80,7 +80,7 @@ final class PDFWorkerStack: Sendable {
         self.key = key
     }
 
-    /// Starts `pdf-info-worker` or `thumbnail-worker`, its log in the data
+    /// Starts a worker executable (`pdf-info-worker`, `quota-worker` …), its log in the data
     /// directory (`<name>-<n>.log`) for a failing test to be read by hand.
     func worker(_ name: String, _ arguments: [String] = []) throws -> ChildProcess {
         let log = open("\(dataDirectory)/\(name)-\(UUID().uuidString.prefix(4)).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
