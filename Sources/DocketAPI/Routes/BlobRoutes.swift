@@ -53,9 +53,10 @@ struct BlobRoutes {
             services.metrics.recordUpload(outcome: "ok")
             return Status(.created, UploadStored(uploadId: upload.id.lowercasedString, sizeBytes: expected, sha256: sha256))
         } catch {
-            try? await services.onDisk { file.abort() }
+            // Counted before the staged bytes go: whoever sees them gone sees the count.
             let code = (error as? DocketError)?.code ?? ProblemMiddleware.classify(error).code
             services.metrics.recordUpload(outcome: code.rawValue)
+            try? await services.onDisk { file.abort() }
             if code == .networkAbort {
                 context.logger.notice("upload aborted by the client", metadata: ["upload.id": "\(upload.id)"])
             }
