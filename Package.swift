@@ -141,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "docketctl",
             dependencies: [
-                "DocketCore", "DocketSchema", "DocketStore", "PostgresClient",
+                "DocketCore", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 import DocketCore
 import Foundation
+import UUIDText
 
 /// The input of a job about one document, as docket-api writes it:
 /// `{"document_id", "user_id", …}` (other fields are ignored here).
@@ -10,6 +11,11 @@ public struct DocumentJobPayload: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case documentID = "document_id"
         case userID = "user_id"
+    }
+
+    /// The payload of a job about `document` of `user`.
+    public static func json(document: UUID, user: UUID) -> String {
+        #"{"document_id": "\#(document.lowercasedString)", "user_id": "\#(user.lowercasedString)"}"#
     }
 
     /// A payload that does not parse fails the job for good: no later

@@ -111,9 +111,7 @@ struct DocumentRoutes {
     }
 
     /// A document job's input: which document, whose.
-    static func payload(document: UUID, user: UUID) -> String {
-        #"{"document_id": "\#(document.lowercasedString)", "user_id": "\#(user.lowercasedString)"}"#
-    }
+    static func payload(document: UUID, user: UUID) -> String { DocumentJobPayload.json(document: document, user: user) }
 }
 
 /// `?after=&limit=` of every list (CONTRACT.md §2): limit 1…200, default 50.
