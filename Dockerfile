@@ -12,9 +12,9 @@ COPY workers workers
 COPY Tests/DocketTesting Tests/DocketTesting
 RUN swift build -c release --static-swift-stdlib \
         --product docket-api --product docketctl --product docket-pdf-sandbox \
-        --product pdf-info-worker --product thumbnail-worker --product file-delete-worker --product quota-worker \
+        --product pdf-info-worker --product thumbnail-worker --product file-delete-worker --product quota-worker --product sweeper \
     && mkdir /out && cd "$(swift build -c release --show-bin-path)" \
-    && cp docket-api docketctl docket-pdf-sandbox pdf-info-worker thumbnail-worker file-delete-worker quota-worker /out/ \
+    && cp docket-api docketctl docket-pdf-sandbox pdf-info-worker thumbnail-worker file-delete-worker quota-worker sweeper /out/ \
     && cp -r Docket_DocketSchema.resources Docket_DocketAPI.resources /out/ 2>/dev/null || true
 
 FROM debian:bookworm-slim

@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "thumbnail-worker", targets: ["thumbnail-worker"]),
         .executable(name: "file-delete-worker", targets: ["file-delete-worker"]),
         .executable(name: "quota-worker", targets: ["quota-worker"]),
+        .executable(name: "sweeper", targets: ["sweeper"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -117,6 +118,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The periodic sweeps and their once-per-period scheduler.
+        .target(
+            name: "Sweeping",
+            dependencies: [
+                "BlobStore", "BlockingIO", "DocketCore", "DocketStore", "JobQueue", "PostgresClient", "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DocketStore",
             dependencies: ["DocketCore", "PostgresClient", .product(name: "Crypto", package: "swift-crypto")],
@@ -181,6 +192,17 @@ let package = Package(
             name: "quota-worker",
             dependencies: ["StorageJobs", "WorkerProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "workers/quota",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sweeper",
+            dependencies: [
+                "BlobStore", "DocketCore", "JobQueue", "PostgresClient", "RedisClient", "Sweeping",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "workers/sweeper",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -254,6 +276,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SweepingTests",
+            dependencies: ["Sweeping", "BlobStore", "DocketCore", "DocketSchema", "DocketStore", "DocketTesting", "JobQueue", "PostgresClient", "RedisClient",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JobQueueTests",
             dependencies: ["JobQueue", "DocketSchema", "DocketTesting"],
             swiftSettings: swiftSettings
@@ -263,7 +291,7 @@ let package = Package(
             dependencies: [
                 "DocketCore", "DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
                 "docketctl", "docket-bench", "docket-api", "pdf-info-worker", "thumbnail-worker", "docket-pdf-sandbox",
-                "file-delete-worker", "quota-worker",
+                "file-delete-worker", "quota-worker", "sweeper",
             ],
             swiftSettings: swiftSettings
         ),

@@ -45,4 +45,30 @@ import Testing
         let quota = try await stack.client.json("GET", "/v1/quota", key: stack.key).json()
         return [quota["used_bytes"] as? Int ?? -1, quota["reserved_bytes"] as? Int ?? -1]
     }
+
+    /// An upload abandoned past its expiry: the sweeper (a real process,
+    /// sweeping pending uploads every second) expires it and gives its
+    /// reservation back; its URL is then refused.
+    @Test func anAbandonedUploadIsSweptWithItsReservationReleased() async throws {
+        try await DocketProcessStack.with { stack in
+            let created = try await stack.client.createUpload(key: stack.key, size: 5000).json()
+            let upload = try #require(created["upload_id"] as? String)
+            #expect(try await Self.quota(stack) == [0, 5000])
+            try await stack.postgres.query("UPDATE uploads SET expires_at = now() - interval '1 second' WHERE id = $1::uuid", upload)
+            _ = try stack.worker("sweeper", settings: ["DOCKET_SWEEP_PENDING_EVERY": "1s"])
+            try await PDFWorkerProcessTests.waitUntil(30) { try await Self.quota(stack) == [0, 0] }
+            let state = try await stack.postgres.query("SELECT state FROM uploads WHERE id = $1::uuid", upload).scalar(String.self)
+            #expect(state == "expired")
+            let put = try await stack.client.put(try #require(created["upload_url"] as? String), APIBytes.pdf(5000))
+            #expect(put.status == 410 || put.status == 409, "\(put.status) \(put.text)")
+        }
+    }
+}
+
+/// A small PDF-looking body: `%PDF-` then filler.
+enum APIBytes {
+    static func pdf(_ count: Int) -> [UInt8] {
+        let head = Array("%PDF-1.7\n".utf8)
+        return head + Array(repeating: 0x20, count: max(0, count - head.count))
+    }
 }

@@ -13,12 +13,14 @@ struct MetricsRoutes {
     func register(on router: Router<APIContext>) {
         router.get("metrics") { _, context in
             var text = services.metrics.render()
-            let stats = try? await services.redis.withSession { try JobStats.read(in: $0) }
+            let totals = try? await services.redis.withSession { (try JobStats.read(in: $0), try SweepStats.read(in: $0)) }
+            let stats = totals?.0
             let depth = try? await services.postgres.withSession { try JobLedger.depth(in: $0) }
             if stats == nil || depth == nil {
                 context.logger.notice("metrics without job figures: Redis or Postgres is unreachable")
             }
             text += Array(JobMetricsText.render(stats ?? JobStatsSnapshot(), depth: depth ?? []).utf8)
+            text += Array(SweepStats.render(totals?.1 ?? [:]).utf8)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: text))

@@ -153,6 +153,25 @@ public enum Uploads {
         return upload
     }
 
+    /// Expires up to `limit` pending uploads past their `expires_at` (the
+    /// pending-uploads sweep), releasing each reservation in this
+    /// transaction; rows another sweeper holds are skipped, not waited for.
+    /// Returns them as they were, for their stored bytes to be removed.
+    public static func expireDue(limit: Int, now: Date = Date(), in session: borrowing PostgresSession) throws -> [PendingUpload] {
+        let rows = try session.query(
+            """
+            SELECT u.id, u.document_id, u.user_id, u.size_bytes, d.blob_key, u.state, u.stored_at IS NOT NULL, u.expires_at
+            FROM uploads u JOIN documents d ON d.id = u.document_id
+            WHERE u.state = 'pending' AND u.expires_at <= $1
+            ORDER BY u.expires_at LIMIT $2 FOR UPDATE OF u SKIP LOCKED
+            """,
+            now, limit
+        )
+        let due = try rows.map(pending)
+        for upload in due { try finish(upload, as: .expired, in: session) }
+        return due
+    }
+
     /// Ends a pending upload without a document: the reservation is given
     /// back in the same transaction as the state change, so exactly once.
     static func finish(_ upload: PendingUpload, as state: UploadState, in session: borrowing PostgresSession) throws {
@@ -176,6 +195,11 @@ public enum Uploads {
             """,
             first, userID
         ).first else { throw DocketError(.notFound, "no such upload") }
+        return try pending(row)
+    }
+
+    /// A row of `u.id, u.document_id, u.user_id, u.size_bytes, d.blob_key, u.state, stored, u.expires_at`.
+    private static func pending(_ row: PostgresRow) throws -> PendingUpload {
         guard let state = UploadState(rawValue: try row.decode(5)) else {
             throw DocketError(.internal, "uploads holds an unknown state")
         }

@@ -82,11 +82,12 @@ final class DocketProcessStack: Sendable {
 
     /// Starts a worker executable (`pdf-info-worker`, `quota-worker` …), its log in the data
     /// directory (`<name>-<n>.log`) for a failing test to be read by hand.
-    func worker(_ name: String, _ arguments: [String] = []) throws -> ChildProcess {
+    func worker(_ name: String, _ arguments: [String] = [], settings: [String: String] = [:]) throws -> ChildProcess {
         let log = open("\(dataDirectory)/\(name)-\(UUID().uuidString.prefix(4)).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if log >= 0 { close(log) } }
         let process = try ChildProcess.spawn(
-            [try BuiltProducts.executable(name).path] + arguments, environment: environment, stderr: log >= 0 ? log : nil
+            [try BuiltProducts.executable(name).path] + arguments, environment: environment.merging(settings) { $1 },
+            stderr: log >= 0 ? log : nil
         )
         workers.withLock { $0.append(process) }
         return process
