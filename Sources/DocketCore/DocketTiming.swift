@@ -16,6 +16,8 @@ public struct DocketTiming: Sendable, Equatable {
     public var retainDead: Duration
     /// How often the ledger-retention sweep runs (DESIGN.md: hourly).
     public var sweepRetentionEvery: Duration
+    /// How often every user's quota figures are checked against their documents.
+    public var sweepQuotaEvery: Duration
     public var pdfTimeout: Duration
     public var pdfMemoryBytes: Int
 
@@ -34,6 +36,7 @@ public struct DocketTiming: Sendable, Equatable {
         retainSucceeded = try reader.duration("DOCKET_RETAIN_SUCCEEDED", default: .seconds(7 * 86400))
         retainDead = try reader.duration("DOCKET_RETAIN_DEAD", default: .seconds(30 * 86400))
         sweepRetentionEvery = try reader.duration("DOCKET_SWEEP_RETENTION_EVERY", default: .seconds(3600))
+        sweepQuotaEvery = try reader.duration("DOCKET_SWEEP_QUOTA_EVERY", default: .seconds(3600))
         pdfTimeout = try reader.duration("DOCKET_PDF_TIMEOUT", default: .seconds(30))
         pdfMemoryBytes = try reader.byteCount("DOCKET_PDF_MEMORY", default: 1 << 30, minimum: 16 << 20)
     }

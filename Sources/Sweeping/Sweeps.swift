@@ -25,7 +25,7 @@ public struct Sweeps: Sendable {
     }
 
     /// Every sweep, on its configured period.
-    public var all: [Sweep] { [orphanUploads, pendingUploads, stuckDocuments, ledgerRetention] }
+    public var all: [Sweep] { [orphanUploads, pendingUploads, stuckDocuments, ledgerRetention, quotaReconcile] }
 
     /// Staging files (`*.uploading`) older than `DOCKET_ORPHAN_MAX_AGE`: a
     /// crashed or killed upload left them. A live upload's file is younger
@@ -139,6 +139,24 @@ public struct Sweeps: Sendable {
                 counts[state] = removed
             }
             return counts
+        }
+    }
+
+    /// Every user's `used_bytes` and `reserved_bytes` recomputed from their
+    /// documents (`QuotaLedger.reconcile`); a user whose figures differ is
+    /// logged (a WARNING with both drifts) and counted as `drift`. Reported,
+    /// not repaired: `quota.settle` and `quota.release` keep the figures
+    /// exact, so drift means a bug or a hand edit that a person should see.
+    public var quotaReconcile: Sweep {
+        let (postgres, logger) = (postgres, logger)
+        return Sweep(name: "quota_reconcile", every: timing.sweepQuotaEvery) {
+            let drifts = try await postgres.transaction { try QuotaLedger.reconcile(repair: false, in: $0) }
+            for drift in drifts {
+                logger.warning("quota figures differ from the user's documents", metadata: [
+                    "user.id": "\(drift.userID)", "quota.used_drift": "\(drift.usedDrift)", "quota.reserved_drift": "\(drift.reservedDrift)",
+                ])
+            }
+            return ["drift": drifts.count]
         }
     }
 }

@@ -163,4 +163,14 @@ import Testing
         #expect(try await fixture.sweeps.ledgerRetention.run() == ["succeeded": 0, "dead": 0, "discarded": 0])
         try await fixture.tearDown()
     }
+
+    @Test func quotaDriftIsReportedNotRepaired() async throws {
+        let fixture = try await Fixture()
+        _ = try await fixture.pending(stored: false, expiresAt: Date().addingTimeInterval(3600))
+        #expect(try await fixture.sweeps.quotaReconcile.run() == ["drift": 0])
+        try await fixture.postgres.query("UPDATE users SET used_bytes = 42 WHERE id = $1", fixture.userID)
+        #expect(try await fixture.sweeps.quotaReconcile.run() == ["drift": 1])
+        #expect(try await fixture.quota().usedBytes == 42)
+        try await fixture.tearDown()
+    }
 }
