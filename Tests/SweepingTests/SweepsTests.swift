@@ -49,7 +49,7 @@ import Testing
                 )
             }
             if stored {
-                try blobs.write(.original(user: userID, document: documentID), bytes: Array(repeating: 1, count: 100))
+                try blobs.write(.original(user: userID, document: documentID), bytes: Array(repeating: 1, count: 100), durable: false)
                 try await postgres.transaction { try Uploads.markStored(documentID: documentID, userID: userID, sha256: "x", in: $0) }
             }
             try await postgres.query("UPDATE uploads SET expires_at = $2 WHERE id = $1", upload.id, expiresAt)
@@ -78,7 +78,7 @@ import Testing
         let oldPath = try #require(files.first { $0.path.contains("original.pdf") }?.path)
         var times = [timespec(tv_sec: time(nil) - 7200, tv_nsec: 0), timespec(tv_sec: time(nil) - 7200, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, oldPath, &times, 0) == 0)
-        try fixture.blobs.write(.original(user: user, document: UUID()), bytes: [1])  // a blob, never touched
+        try fixture.blobs.write(.original(user: user, document: UUID()), bytes: [1], durable: false)  // a blob, never touched
 
         #expect(try await fixture.sweeps.orphanUploads.run() == ["removed": 1])
         let left = try fixture.blobs.stagingFiles().map(\.path)
@@ -121,7 +121,7 @@ import Testing
                 """,
                 id, userID, status, key.path, age
             )
-            if file { try fixture.blobs.write(key, bytes: [1]) }
+            if file { try fixture.blobs.write(key, bytes: [1], durable: false) }
             return id
         }
         let lost = try await document("processing", age: 7200, file: false)
