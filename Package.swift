@@ -276,6 +276,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DocumentJobsTests",
+            dependencies: ["DocumentJobs", "DocketTesting", "PDFProcessing", "PostgresClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SweepingTests",
             dependencies: ["Sweeping", "BlobStore", "DocketCore", "DocketSchema", "DocketStore", "DocketTesting", "JobQueue", "PostgresClient", "RedisClient",
                            .product(name: "Logging", package: "swift-log")],

@@ -54,8 +54,18 @@ enum DocumentWrites {
         try markReadyIfProcessed(document, in: session)
     }
 
+    /// For a document deleted while its thumbnails were being written, the
+    /// rows are skipped and another `file.delete` is enqueued: the files
+    /// landed after (or while) the first one removed the folder.
     static func recordThumbnails(_ thumbnails: [ThumbnailRecord], document: UUID, in session: borrowing PostgresSession) throws {
-        guard try lock(document, in: session), !thumbnails.isEmpty else { return }
+        guard let owner = try lockedUser(document, in: session), !thumbnails.isEmpty else { return }
+        if owner.deleted {
+            try JobLedger.enqueue([NewJob(
+                kind: .fileDelete, payload: DocumentJobPayload.json(document: document, user: owner.user),
+                dedupeKey: document.uuidString.lowercased(), documentID: document
+            )], in: session)
+            return
+        }
         try session.query(
             """
             INSERT INTO thumbnails (document_id, page, width, height, bytes, blob_key)
@@ -96,7 +106,15 @@ enum DocumentWrites {
         )
     }
 
+    /// Locks the document's row; false when it is gone or deleted.
     private static func lock(_ document: UUID, in session: borrowing PostgresSession) throws -> Bool {
-        try !session.query("SELECT 1 FROM documents WHERE id = $1 AND status <> 'deleted' FOR UPDATE", document).isEmpty
+        try lockedUser(document, in: session).map { $0.deleted == false } ?? false
+    }
+
+    /// Locks the document's row and says whose it is and whether it is deleted.
+    private static func lockedUser(_ document: UUID, in session: borrowing PostgresSession) throws -> (user: UUID, deleted: Bool)? {
+        try session.query("SELECT user_id, status = 'deleted' FROM documents WHERE id = $1 FOR UPDATE", document).first.map {
+            (try $0.decode(0, as: UUID.self), try $0.decode(1, as: Bool.self))
+        }
     }
 }
