@@ -6,6 +6,6 @@ struct Docketctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docketctl",
         abstract: "Administer Docket: schema, keys, queues, jobs and workers.",
-        subcommands: [MigrateCommand.self, KeysCommand.self, JobsCommand.self]
+        subcommands: [MigrateCommand.self, KeysCommand.self, JobsCommand.self, QueuesCommand.self, WorkersCommand.self]
     )
 }
