@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "BlobStore", "BlockingIO", "DocketCore", "JobQueue", "PDFProcessing", "PDFSandbox", "PostgresClient",
                 "WorkerProcess", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -197,10 +198,8 @@ let package = Package(
         .executableTarget(
             name: "sweeper",
             dependencies: [
-                "BlobStore", "DocketCore", "JobQueue", "PostgresClient", "RedisClient", "Sweeping",
+                "BlobStore", "JobQueue", "Sweeping", "WorkerProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "workers/sweeper",
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import ArgumentParser
 import BlobStore
 import DocketCore
 import Foundation
@@ -31,5 +32,27 @@ extension DocumentJobs {
             WorkerLauncher.exitWithError(label, "DOCKET_BLOB_DIR: \(error)")
         }
         return DocumentJobs(sandbox: sandbox, blobs: blobs, postgres: context.postgres, logger: context.logger)
+    }
+}
+
+/// The flag both PDF workers add to `WorkerOptions`.
+public struct PDFWorkerOptions: ParsableArguments {
+    @Option(help: "PDF child processes at most (default: one per core).")
+    public var pdfChildren = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+}
+
+extension DocumentJobs {
+    /// A PDF worker's whole run: `WorkerLauncher` with twice as many jobs at
+    /// once as children (one loads while another renders), over the
+    /// handlers `pick` chooses.
+    public static func runWorker(
+        label: String, options: WorkerOptions, pdf: PDFWorkerOptions, _ pick: @escaping (DocumentJobs) -> [JobHandler]
+    ) async throws {
+        let children = max(1, pdf.pdfChildren)
+        try await WorkerLauncher.run(label: label, options: options, defaultConcurrency: children * 2) { context in
+            pick(await DocumentJobs.start(context, label: label, children: children))
+        }
     }
 }

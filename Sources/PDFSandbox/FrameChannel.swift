@@ -13,6 +13,10 @@ public struct FrameChannel: Sendable {
         case malformed(String)
     }
 
+    /// One of each for every frame (a page's reply is one): configuration fixed, Sendable.
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     /// Frames larger than this are refused as malformed.
     static let maxFrame = 64 << 20
 
@@ -25,7 +29,7 @@ public struct FrameChannel: Sendable {
     }
 
     public func send(_ value: some Encodable) throws {
-        let body = try JSONEncoder().encode(value)
+        let body = try Self.encoder.encode(value)
         var frame = [UInt8]()
         frame.reserveCapacity(body.count + 4)
         withUnsafeBytes(of: UInt32(body.count).bigEndian) { frame.append(contentsOf: $0) }
@@ -53,7 +57,7 @@ public struct FrameChannel: Sendable {
         guard length <= Self.maxFrame else { throw Failure.malformed("a frame of \(length) bytes") }
         let body = try read(length, until: deadline)
         do {
-            return try JSONDecoder().decode(type, from: Data(body))
+            return try Self.decoder.decode(type, from: Data(body))
         } catch {
             throw Failure.malformed("\(error)")
         }

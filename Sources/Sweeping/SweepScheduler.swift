@@ -1,3 +1,4 @@
+import DocketCore
 import Foundation
 import JobQueue
 import Logging
@@ -50,7 +51,7 @@ public struct SweepScheduler: Service {
         let (key, owner, period) = ("docket:sweep:\(sweep.name)", owner, sweep.every)
         do {
             let taken = try await redis.withSession { session in
-                try session.send("SET", key, owner, "NX", "PX", String(period.components.seconds * 1000 + period.components.attoseconds / 1_000_000_000_000_000)) == .status("OK")
+                try session.send("SET", key, owner, "NX", "PX", String(Int(period.seconds * 1000))) == .status("OK")
             }
             guard taken else { return nil }
         } catch {

@@ -23,6 +23,27 @@ public enum WorkerLauncher {
         label: String, options: WorkerOptions, defaultConcurrency: Int = 10,
         handlers: (WorkerContext) async throws -> [JobHandler]
     ) async throws {
+        try await runServices(label: label) { context in
+            var configuration = WorkerRuntime.Configuration()
+            configuration.concurrency = options.concurrency ?? defaultConcurrency
+            configuration.claimBatch = options.claimBatch
+            configuration.lease = context.settings.timing.lease
+            configuration.shutdownGrace = context.settings.timing.shutdownGrace
+            let runtime = WorkerRuntime(
+                handlers: try await handlers(context), postgres: context.postgres, redis: context.redis,
+                configuration: configuration, logger: context.logger
+            )
+            context.logger.notice("worker started", metadata: [
+                "worker.id": "\(configuration.workerID)", "worker.kinds": "\(runtime.kinds.map(\.rawValue).joined(separator: ","))",
+                "worker.concurrency": "\(configuration.concurrency)",
+            ])
+            return [runtime]
+        }
+    }
+
+    /// The same start for a process of other services (the sweeper): its
+    /// services run under one group until SIGTERM or SIGINT.
+    public static func runServices(label: String, _ services: (WorkerContext) async throws -> [any Service]) async throws {
         let settings = DocketConfiguration.loadOrExit(requiring: [.database, .redis])
         var logger = Logger(label: label)
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
@@ -35,20 +56,9 @@ public enum WorkerLauncher {
         let postgres = PostgresPool(configuration: PostgresConfiguration(settings.databaseURL!), logger: logger)
         let redis = RedisPool(configuration: redisConfiguration, logger: logger)
         let context = WorkerContext(settings: settings, postgres: postgres, redis: redis, logger: logger)
-        var configuration = WorkerRuntime.Configuration()
-        configuration.concurrency = options.concurrency ?? defaultConcurrency
-        configuration.claimBatch = options.claimBatch
-        configuration.lease = settings.timing.lease
-        configuration.shutdownGrace = settings.timing.shutdownGrace
-        let runtime = WorkerRuntime(
-            handlers: try await handlers(context), postgres: postgres, redis: redis, configuration: configuration, logger: logger
-        )
-        logger.notice("worker started", metadata: [
-            "worker.id": "\(configuration.workerID)", "worker.kinds": "\(runtime.kinds.map(\.rawValue).joined(separator: ","))",
-            "worker.concurrency": "\(configuration.concurrency)",
-        ])
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: try await services(context).map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         try await group.run()
         await postgres.shutdown()

@@ -66,6 +66,12 @@ extension PDFFixtures {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
+    /// `count` bytes that pass an upload's `%PDF-` check, not a real PDF.
+    public static func pdfLookingBytes(_ count: Int) -> [UInt8] {
+        let head = Array("%PDF-1.7\n".utf8)
+        return Array((head + (0..<max(0, count - head.count)).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }).prefix(count))
+    }
+
     /// A well-formed PDF whose page tree holds no pages.
     public static func zeroPages(_ path: String) throws {
         try raw(path, objects: ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"])

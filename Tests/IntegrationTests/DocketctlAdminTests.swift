@@ -21,7 +21,7 @@ import Testing
                 )
             }
             // The worker shows once its first heartbeat is in.
-            try await PDFWorkerProcessTests.waitUntil(30) {
+            try await WorkerCrashTests.waitUntil(30) {
                 try await docketctl(["workers"], key: admin).stdout.contains("quota.release")
             }
             let workers = try await docketctl(["workers", "--json"], key: admin)

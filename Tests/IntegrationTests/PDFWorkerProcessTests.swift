@@ -61,7 +61,7 @@ import Testing
 
             // regenerate-thumbnail reruns thumbnail.cover over the same row and file.
             #expect(try await stack.client.json("POST", "/v1/documents/\(id)/regenerate-thumbnail", key: stack.key).status == 202)
-            try await Self.waitUntil {
+            try await WorkerCrashTests.waitUntil(60) {
                 try await stack.postgres.query(
                     "SELECT count(*) FROM jobs WHERE document_id = $1::uuid AND kind = 'thumbnail.cover' AND state = 'succeeded'", id
                 ).scalar(Int.self) == 2
@@ -153,14 +153,6 @@ import Testing
             // (A write the kill cut short leaves a staging file for the orphan sweeper.)
             let files = try FileManager.default.contentsOfDirectory(atPath: try Self.thumbsFolder(stack, id))
             #expect(files.filter { $0.hasSuffix(".jpg") }.count == 200)
-        }
-    }
-
-    static func waitUntil(_ seconds: Double = 60, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw HTTPTestError("condition not met within \(seconds) s") }
-            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

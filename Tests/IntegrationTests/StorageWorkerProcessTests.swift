@@ -56,19 +56,11 @@ import Testing
             #expect(try await Self.quota(stack) == [0, 5000])
             try await stack.postgres.query("UPDATE uploads SET expires_at = now() - interval '1 second' WHERE id = $1::uuid", upload)
             _ = try stack.worker("sweeper", settings: ["DOCKET_SWEEP_PENDING_EVERY": "1s"])
-            try await PDFWorkerProcessTests.waitUntil(30) { try await Self.quota(stack) == [0, 0] }
+            try await WorkerCrashTests.waitUntil(30) { try await Self.quota(stack) == [0, 0] }
             let state = try await stack.postgres.query("SELECT state FROM uploads WHERE id = $1::uuid", upload).scalar(String.self)
             #expect(state == "expired")
-            let put = try await stack.client.put(try #require(created["upload_url"] as? String), APIBytes.pdf(5000))
+            let put = try await stack.client.put(try #require(created["upload_url"] as? String), PDFFixtures.pdfLookingBytes(5000))
             #expect(put.status == 410 || put.status == 409, "\(put.status) \(put.text)")
         }
-    }
-}
-
-/// A small PDF-looking body: `%PDF-` then filler.
-enum APIBytes {
-    static func pdf(_ count: Int) -> [UInt8] {
-        let head = Array("%PDF-1.7\n".utf8)
-        return head + Array(repeating: 0x20, count: max(0, count - head.count))
     }
 }

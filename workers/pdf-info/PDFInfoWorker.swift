@@ -1,6 +1,5 @@
 import ArgumentParser
 import DocumentJobs
-import Foundation
 import WorkerProcess
 
 /// pdf-info-worker: runs `pdf.info` (CONTRACT.md §4). Every PDF is parsed
@@ -12,14 +11,9 @@ struct PDFInfoWorker: AsyncParsableCommand {
     )
 
     @OptionGroup var options: WorkerOptions
-    @Option(help: "PDF child processes at most (default: one per core).")
-    var pdfChildren = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var pdf: PDFWorkerOptions
 
     func run() async throws {
-        let children = max(1, pdfChildren)
-        try await WorkerLauncher.run(label: "pdf-info-worker", options: options, defaultConcurrency: children * 2) { context in
-            let jobs = await DocumentJobs.start(context, label: "pdf-info-worker", children: children)
-            return [jobs.info]
-        }
+        try await DocumentJobs.runWorker(label: "pdf-info-worker", options: options, pdf: pdf) { [$0.info] }
     }
 }

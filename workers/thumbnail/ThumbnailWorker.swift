@@ -1,6 +1,5 @@
 import ArgumentParser
 import DocumentJobs
-import Foundation
 import WorkerProcess
 
 /// thumbnail-worker: runs `thumbnail.cover` and `thumbnail.pages`
@@ -13,14 +12,9 @@ struct ThumbnailWorker: AsyncParsableCommand {
     )
 
     @OptionGroup var options: WorkerOptions
-    @Option(help: "PDF child processes at most (default: one per core).")
-    var pdfChildren = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var pdf: PDFWorkerOptions
 
     func run() async throws {
-        let children = max(1, pdfChildren)
-        try await WorkerLauncher.run(label: "thumbnail-worker", options: options, defaultConcurrency: children * 2) { context in
-            let jobs = await DocumentJobs.start(context, label: "thumbnail-worker", children: children)
-            return [jobs.cover, jobs.pages]
-        }
+        try await DocumentJobs.runWorker(label: "thumbnail-worker", options: options, pdf: pdf) { [$0.cover, $0.pages] }
     }
 }

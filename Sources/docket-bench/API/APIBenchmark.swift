@@ -70,8 +70,5 @@ struct APIBenchmark: AsyncParsableCommand {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
+    private func median(_ values: [Double]) -> Double { DocumentTimings.median(values) }
 }

@@ -1,6 +1,7 @@
 import BlobStore
 import Foundation
 import PDFSandbox
+import Synchronization
 
 /// Every page of one document, as `thumbnail.pages` renders it (all
 /// children at once, files renamed into place, one syncfs at the end),
@@ -16,14 +17,14 @@ enum AllPages {
         let clock = ContinuousClock()
         let started = clock.now
         let count = try await sandbox.info(path: file).pageCount
-        let first = FirstSize()
+        let first = Mutex((width: 300, height: 400))
         try await sandbox.render(path: file, pages: Array(1...count), box: (300, 400), quality: 85) { page, image in
             try blobs.write(try BlobKey("pages/p\(page).jpg"), bytes: image.jpeg, durable: false)
-            if page == 1 { first.set(image.width, image.height) }
+            if page == 1 { first.withLock { $0 = (image.width, image.height) } }
         }
         try blobs.syncFileSystem()
         let elapsed = clock.now - started
-        return Run(count: count, seconds: elapsed.milliseconds / 1000, firstSize: first.get())
+        return Run(count: count, seconds: elapsed.milliseconds / 1000, firstSize: first.withLock { $0 })
     }
 
     /// Wall seconds of `processes` pdftoppm runs over consecutive page ranges at once.
@@ -47,13 +48,4 @@ enum AllPages {
         for run in runs { run.waitUntilExit() }
         return (ContinuousClock.now - started).milliseconds / 1000
     }
-}
-
-/// Page 1's pixel size, set from a child's thread.
-final class FirstSize: @unchecked Sendable {
-    private let lock = NSLock()
-    private var size = (width: 300, height: 400)
-
-    func set(_ width: Int, _ height: Int) { lock.withLock { size = (width, height) } }
-    func get() -> (width: Int, height: Int) { lock.withLock { size } }
 }

@@ -27,8 +27,5 @@ extension APITestStack {
     static func pathAndQuery(_ url: String) -> String { HTTPTestClient.pathAndQuery(url) }
 
     /// A small PDF-looking body: `%PDF-` then filler.
-    static func pdfBytes(_ count: Int) -> [UInt8] {
-        let head = Array("%PDF-1.7\n".utf8)
-        return Array((head + (0..<max(0, count - head.count)).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }).prefix(count))
-    }
+    static func pdfBytes(_ count: Int) -> [UInt8] { PDFFixtures.pdfLookingBytes(count) }
 }
