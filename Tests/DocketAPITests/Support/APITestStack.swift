@@ -37,7 +37,9 @@ struct APITestStack {
     ) async throws -> APITestStack {
         let database = postgresURL == nil ? try await TestDatabase.createMigrated() : nil
         var postgresConfiguration = PostgresConfiguration(postgresURL ?? database!.connectionString)
-        postgresConfiguration.checkoutTimeout = .seconds(2)
+        // Generous: 50 requests at once on a loaded CI machine must queue
+        // for a connection, not fail with 503.
+        postgresConfiguration.checkoutTimeout = .seconds(60)
         let postgres = PostgresPool(configuration: postgresConfiguration)
         let redis = RedisPool(configuration: try redisConfiguration ?? TestEnvironment.redisConfiguration())
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("docket-blobs-\(UUID())").path
