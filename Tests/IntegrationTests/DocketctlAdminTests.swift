@@ -39,7 +39,7 @@ import Testing
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("403"), "\(refused.stderr)")
             let unreachable = try await ProcessRun.run(
-                try BuiltProducts.executable("docketctl"), ["queues", "--api-url", "http://127.0.0.1:1", "--admin-key", admin]
+                try BuiltProducts.executable("docketctl"), ["queues", "--api-url", "http://127.0.0.1:1", "--api-key", admin]
             )
             #expect(unreachable.status == 1)
             #expect(unreachable.stderr.contains("cannot reach docket-api"), "\(unreachable.stderr)")

@@ -5,11 +5,11 @@ import ArgumentParser
 struct WorkersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "workers", abstract: "List live worker processes (admin API).")
 
-    @OptionGroup var api: AdminAPIOptions
+    @OptionGroup var api: APIOptions
     @Flag(help: "Print the API's items as JSON.") var json = false
 
     func run() async throws {
-        let items = try await api.items("/v1/admin/workers")
+        let items = try await api.client(.admin).items("/v1/admin/workers")
         if json { return try printJSON(items) }
         var table = TextTable("ID", "EXECUTABLE", "KINDS", "CONCURRENCY", "RUNNING", "LAST HEARTBEAT")
         for item in items {

@@ -5,11 +5,11 @@ import ArgumentParser
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "queues", abstract: "Show each job kind's queue (admin API).")
 
-    @OptionGroup var api: AdminAPIOptions
+    @OptionGroup var api: APIOptions
     @Flag(help: "Print the API's items as JSON.") var json = false
 
     func run() async throws {
-        let items = try await api.items("/v1/admin/queues")
+        let items = try await api.client(.admin).items("/v1/admin/queues")
         if json { return try printJSON(items) }
         var table = TextTable("KIND", "READY", "SCHEDULED", "RUNNING", "DEAD", "PROCESSED", "FAILED")
         for item in items {

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A one-line progress bar on stderr: redrawn in place on a terminal,
+/// printed once when done otherwise (logs and pipes get no `\r` noise).
+final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let total: Int64
+    private let interactive = isatty(STDERR_FILENO) == 1
+    private let started = ContinuousClock.now
+    private let lock = NSLock()
+    private var lastDrawn = ContinuousClock.now - .seconds(1)
+
+    init(label: String, total: Int64) {
+        self.label = label
+        self.total = max(total, 1)
+    }
+
+    /// Called from URLSession's delegate queue; redraws at most 10 times a second.
+    func update(_ sent: Int64) {
+        guard interactive else { return }
+        lock.withLock {
+            let now = ContinuousClock.now
+            guard now - lastDrawn >= .milliseconds(100) || sent >= total else { return }
+            lastDrawn = now
+            FileHandle.standardError.write(Data(("\r" + line(sent)).utf8))
+        }
+    }
+
+    /// The final line, and a newline.
+    func finish(_ sent: Int64, note: String = "") {
+        lock.withLock {
+            FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line(sent) + note + "\n").utf8))
+        }
+    }
+
+    func line(_ sent: Int64) -> String {
+        let fraction = min(Double(sent) / Double(total), 1)
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let seconds = max((ContinuousClock.now - started) / .seconds(1), 0.001)
+        let rate = Double(sent) / seconds
+        return "\(label)  [\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] "
+            + "\(String(format: "%3d", Int(fraction * 100)))%  \(Self.bytes(sent))/\(Self.bytes(total))  \(Self.bytes(Int64(rate)))/s  "
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
