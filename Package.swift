@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         // /metrics: the Prometheus registry for docket-api's own figures (a fixed choice of the project).
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // /admin: server-rendered pages from logic-less templates, so every value is HTML-escaped by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries: module maps only.
@@ -143,9 +145,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // openapi.yaml, served at /openapi.yaml (the top-level openapi.yaml links here).
-            resources: [.copy("Resources/openapi.yaml")],
+            // openapi.yaml, served at /openapi.yaml (the top-level openapi.yaml links here);
+            // the upload page and the dashboard's scripts and styles (web/); the dashboard's templates.
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/web"), .copy("Resources/templates")],
             swiftSettings: swiftSettings
         ),
 

@@ -14,11 +14,12 @@ public enum JobAdmin {
         case conflict(JobState)
     }
 
-    /// Jobs matching `filter`, oldest first by id, keyset-paged after
+    /// Jobs matching `filter`, oldest first by id (newest first when
+    /// `newestFirst`, as the dashboard shows them), keyset-paged after
     /// `after`. Returns the page and the next cursor. Only the filters given
     /// are in the SQL, so a state filter reaches its partial index.
     public static func list(
-        _ filter: JobFilter, after: UUID?, limit: Int, in session: borrowing PostgresSession
+        _ filter: JobFilter, after: UUID?, limit: Int, newestFirst: Bool = false, in session: borrowing PostgresSession
     ) throws -> (items: [JobSummary], nextAfter: UUID?) {
         var conditions: [String] = []
         var binds: [any PostgresEncodable] = []
@@ -29,11 +30,12 @@ public enum JobAdmin {
         if let state = filter.state { add("state = ?", state.rawValue) }
         if let kind = filter.kind { add("kind = ?", kind.rawValue) }
         if let code = filter.errorCode { add("last_error_code = ?", code) }
-        if let after { add("id > ?", after) }
+        if let after { add(newestFirst ? "id < ?" : "id > ?", after) }
         binds.append(limit + 1)
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let rows = try session.query(
-            "SELECT \(JobSummary.columns) FROM jobs \(whereClause) ORDER BY id LIMIT $\(binds.count)", binds: binds
+            "SELECT \(JobSummary.columns) FROM jobs \(whereClause) ORDER BY id\(newestFirst ? " DESC" : "") LIMIT $\(binds.count)",
+            binds: binds
         )
         let items = try rows.prefix(limit).map(JobSummary.init(row:))
         return (items, rows.count > limit ? items.last?.id : nil)

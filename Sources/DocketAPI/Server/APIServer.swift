@@ -19,6 +19,8 @@ public enum APIServer {
         DocumentRoutes(services: services).register(on: client)
         QuotaRoutes(services: services).register(on: client)
         AdminRoutes(services: services).register(on: client)
+        WebAssets.bundled.register(on: router)
+        AdminWeb(services: services).register(on: router)
         return router
     }
 

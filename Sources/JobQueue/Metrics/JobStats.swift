@@ -28,6 +28,7 @@ public enum JobStats {
         guard !deltas.isEmpty else { return }
         var commands = deltas.counts.map { RedisCommand("HINCRBY", key, $0.key, $0.value) }
         commands += deltas.seconds.map { RedisCommand("HINCRBYFLOAT", key, $0.key, String(format: "%.6f", $0.value)) }
+        commands += JobThroughput.commands(for: deltas.counts, at: Date())
         do {
             for reply in try session.pipeline(commands) {
                 if case .error(let message) = reply { throw RedisError(.errorReply, message) }

@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Responses of the web pages (/ and /admin): HTML with a strict content
+/// security policy (scripts and styles from this origin only, no inline
+/// script), no framing, no referrer (URLs can carry blob tokens).
+enum HTMLResponse {
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .xContentTypeOptions: "nosniff",
+        .referrerPolicy: "no-referrer",
+        .cacheControl: "no-store",
+    ]
+
+    static func page(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers = securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// 303 See Other: after a POST, the browser GETs `location`.
+    static func redirect(to location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+}
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
