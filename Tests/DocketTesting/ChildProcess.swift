@@ -9,10 +9,11 @@ public struct ChildProcess: Sendable {
     public let pid: pid_t
 
     /// Starts `arguments[0]` (looked up in PATH) with `environment`; output
-    /// goes to the given descriptors, or to /dev/null.
+    /// goes to the given descriptors, or to /dev/null. With `ownProcessGroup`
+    /// it leads a new process group, so it and its children can be signalled together.
     public static func spawn(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-        stdout: Int32? = nil, stderr: Int32? = nil
+        stdout: Int32? = nil, stderr: Int32? = nil, ownProcessGroup: Bool = false
     ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -37,7 +38,12 @@ public struct ChildProcess: Sendable {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)  // 0: a new group whose id is the child's pid
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

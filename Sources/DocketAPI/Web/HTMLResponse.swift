@@ -4,13 +4,15 @@ import Hummingbird
 
 /// Responses of the web pages (/ and /admin): HTML with a strict content
 /// security policy (scripts and styles from this origin only, no inline
-/// script), no framing, no referrer (URLs can carry blob tokens).
+/// script), no framing, and no referrer to other sites (URLs can carry
+/// blob tokens). Not `no-referrer`: with it browsers post forms with
+/// `Origin: null`, which the admin pages' origin check must refuse.
 enum HTMLResponse {
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         .xContentTypeOptions: "nosniff",
-        .referrerPolicy: "no-referrer",
+        .referrerPolicy: "same-origin",
         .cacheControl: "no-store",
     ]
 
