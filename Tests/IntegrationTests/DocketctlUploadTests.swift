@@ -70,8 +70,10 @@ import Testing
                 #expect(refused.stderr.contains("409 conflict"), "\(refused.stderr)")
                 #expect(refused.stderr.split(separator: "\n").count == 1)
             }
+            // A mistyped command is one line too, without the usage block.
             let mistake = try await docketctl("jobs", "requeue", "--all-dead", info)
             #expect(mistake.status != 0)
+            #expect(mistake.stderr == "docketctl: give job ids or --all-dead, not both or neither\n", "\(mistake.stderr)")
 
             // The demo uploads its PDFs and sees them all processed.
             let demo = try await docketctl("demo", "--documents", "2", "--wait", "60")
