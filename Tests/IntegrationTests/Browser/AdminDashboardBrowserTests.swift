@@ -15,6 +15,9 @@ import Testing
             // A document whose file was damaged in storage: both its jobs die.
             let broken = try await stack.client.uploadDocument(key: stack.key, bytes: Array("%PDF-1.7 damaged".utf8)).document
             #expect(try await stack.document(broken, reaching: ["failed"])["status"] as? String == "failed")
+            // The first death fails the document; wait for the other's too.
+            _ = try await stack.job("pdf.info", of: broken, reaching: "dead")
+            _ = try await stack.job("thumbnail.cover", of: broken, reaching: "dead")
             // Operations put the right file back; now the jobs can succeed.
             let folder = try PDFFixtures.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
