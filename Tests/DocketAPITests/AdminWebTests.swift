@@ -72,7 +72,12 @@ import Testing
         #expect(accepted.status == 303)
         let cookie = try #require(accepted.headers["set-cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/admin"), "\(cookie)")
-        #expect(!cookie.contains(admin))
+        #expect(!cookie.contains(admin) && !cookie.contains("Secure"))
+        // Behind a TLS proxy the cookie is Secure as well.
+        let proxied = try await stack.client.send("POST", "/admin/login", headers: [
+            "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-Proto": "https",
+        ], body: Array("key=\(admin)".utf8))
+        #expect(proxied.headers["set-cookie"]?.contains("Secure") == true)
         let dashboard = try await browser.get("/admin")
         #expect(dashboard.status == 200)
         #expect(dashboard.headers["content-security-policy"]?.contains("script-src 'self'") == true)

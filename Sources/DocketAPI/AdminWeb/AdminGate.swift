@@ -21,9 +21,11 @@ enum AdminGate {
         request.cookies[cookieName]?.value
     }
 
-    static func cookie(_ secret: String) -> Cookie {
+    /// `Secure` when the browser came over https (a TLS proxy's
+    /// `X-Forwarded-Proto`), so the session never travels in clear there.
+    static func cookie(_ secret: String, for request: Request) -> Cookie {
         Cookie(name: cookieName, value: secret, maxAge: Int(lifetime.components.seconds), path: "/admin",
-               secure: false, httpOnly: true, sameSite: .strict)
+               secure: URLBuilder.scheme(request) == "https", httpOnly: true, sameSite: .strict)
     }
 
     static var clearedCookie: Cookie {

@@ -24,7 +24,7 @@ extension AdminWeb {
         }
         guard let opened else { return login(request, problem: "That is not a live admin key.") }
         var headers = HTTPFields()
-        headers[.setCookie] = AdminGate.cookie(opened.secret).description
+        headers[.setCookie] = AdminGate.cookie(opened.secret, for: request).description
         return HTMLResponse.redirect(to: "/admin", headers: headers)
     }
 
