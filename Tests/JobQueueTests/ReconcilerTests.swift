@@ -58,12 +58,18 @@ import Testing
 
     @Test func aRunningWorkerIsRegisteredAndLeavesOnShutdown() async throws {
         let fixture = try await RuntimeFixture.make()
+        let holder = Mutex<String?>(nil)
+        // The job runs until the test has seen it in the registry (at most
+        // 30 s), not for a fixed time a loaded CI machine could outlast.
         let handler = JobHandler(kind: fixture.kind) { _ in
-            try await Task.sleep(for: .seconds(2))
+            let clock = ContinuousClock()
+            let start = clock.now
+            while holder.withLock({ $0 }) == nil && clock.now - start < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             return .done
         }
         let job = try await fixture.enqueue(1)[0].uuidString.lowercased()
-        let holder = Mutex<String?>(nil)
         let redis = fixture.redis
         // A 1.5 s lease: the registry is refreshed every 0.5 s, so it shows the job while it runs.
         try await fixture.run(fixture.runtime(handler, lease: .milliseconds(1500))) {
