@@ -1,3 +1,4 @@
+import DocketStore
 import DocketTesting
 import Foundation
 import Testing
@@ -63,6 +64,49 @@ import Testing
             let listed = try await stack.client.json("GET", "/v1/documents", key: stack.key).json()["items"] as? [[String: Any]] ?? []
             #expect(listed.filter { $0["status"] as? String == "ready" }.count == 2)
             #expect(!listed.contains { $0["filename"] as? String == "archive.pdf" && $0["status"] as? String != "deleted" })
+        }
+    }
+
+    /// Each refusal in plain words: an empty file, a file that is not a
+    /// PDF, one over the quota (all refused before any byte is sent), and a
+    /// damaged PDF that the workers fail.
+    @Test func refusedFilesSayWhyInPlainWords() async throws {
+        try await DocketProcessStack.with { stack in
+            _ = [try stack.worker("pdf-info-worker"), try stack.worker("thumbnail-worker")]
+            let small = try await stack.postgres.transaction {
+                try APIKeys.create(userName: "small-quota", role: .client, quotaBytes: 5_000, defaultQuotaBytes: 0, in: $0)
+            }.secret.text
+            let folder = try PDFFixtures.folder()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let files: [(String, [UInt8])] = [
+                ("empty.pdf", []), ("notes.pdf", Array("just some text".utf8)),
+                ("huge.pdf", PDFFixtures.pdfLookingBytes(6_000)), ("damaged.pdf", Array("%PDF-1.7 damaged".utf8)),
+            ]
+            for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+            let base = "http://127.0.0.1:\(stack.environment["DOCKET_API_PORT"] ?? "")"
+
+            try await BrowserHarness.with("upload-refusals") { web in
+                try await web.navigate(to: base + "/")
+                try await web.sendKeys(small, to: try await web.element("#api-key"))
+                try await web.click("#use-key")
+                try await web.waitUntil("the quota") { try await web.text("#quota-text").contains("limit") }
+                try await web.upload(files: files.map { folder + "/" + $0.0 }, to: try await web.element("#file-input"))
+                let expected = [
+                    "empty.pdf": "This file is empty", "notes.pdf": "That is not a PDF",
+                    "huge.pdf": "Not enough storage left in your quota", "damaged.pdf": "The file is damaged or not a valid PDF",
+                ]
+                for (name, message) in expected {
+                    let row = "li.upload[data-filename='\(name)']"
+                    try await web.waitUntil("\(name) refused", timeout: .seconds(60), poll: .milliseconds(250)) {
+                        try await web.attribute("data-state", of: try await web.element(row)) == "failed"
+                    }
+                    #expect(try await web.text("\(row) .status").contains(message), "\(name)")
+                }
+                try await web.saveScreenshot(to: "\(BrowserHarness.artifacts)/upload-refusals.png")
+            }
+            // Only the damaged file reached the server; nothing else was reserved.
+            let quota = try await stack.client.json("GET", "/v1/quota", key: small).json()
+            #expect((quota["used_bytes"] as? Int ?? 0) + (quota["reserved_bytes"] as? Int ?? 0) <= 16, "\(quota)")
         }
     }
 }
