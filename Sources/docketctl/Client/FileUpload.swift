@@ -5,6 +5,8 @@ import FoundationNetworking
 
 /// PUTs a file to its upload URL streamed from disk, reporting the bytes
 /// sent as they go (URLSession's task delegate), and returns the answer.
+/// `@unchecked Sendable` because it is an NSObject (URLSession's delegates
+/// must be); its mutable state is touched only under `lock`.
 final class FileUpload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let progress: ProgressBar
     private let lock = NSLock()

@@ -1,14 +1,15 @@
 import Foundation
+import Synchronization
 
 /// A one-line progress bar on stderr: redrawn in place on a terminal,
 /// printed once when done otherwise (logs and pipes get no `\r` noise).
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     private let label: String
     private let total: Int64
     private let interactive = isatty(STDERR_FILENO) == 1
     private let started = ContinuousClock.now
-    private let lock = NSLock()
-    private var lastDrawn = ContinuousClock.now - .seconds(1)
+    /// When the line was last drawn; the lock also keeps two writes apart.
+    private let lastDrawn = Mutex(ContinuousClock.now - .seconds(1))
 
     init(label: String, total: Int64) {
         self.label = label
@@ -18,7 +19,7 @@ final class ProgressBar: @unchecked Sendable {
     /// Called from URLSession's delegate queue; redraws at most 10 times a second.
     func update(_ sent: Int64) {
         guard interactive else { return }
-        lock.withLock {
+        lastDrawn.withLock { lastDrawn in
             let now = ContinuousClock.now
             guard now - lastDrawn >= .milliseconds(100) || sent >= total else { return }
             lastDrawn = now
@@ -28,7 +29,7 @@ final class ProgressBar: @unchecked Sendable {
 
     /// The final line, and a newline.
     func finish(_ sent: Int64, note: String = "") {
-        lock.withLock {
+        lastDrawn.withLock { _ in
             FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line(sent) + note + "\n").utf8))
         }
     }
