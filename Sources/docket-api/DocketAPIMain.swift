@@ -25,6 +25,10 @@ struct DocketAPIMain {
             keyring = try TokenKeyring(configuration: settings)
             blobs = try LocalBlobStore(root: settings.blobDirectory)
             redisConfiguration = try RedisConfiguration(url: settings.redisURL!)
+            try APIServer.checkResources()
+        } catch let error as DocketError {
+            FileHandle.standardError.write(Data("docket-api: \(error.logDetail ?? error.detail)\n".utf8))
+            exit(2)
         } catch {
             FileHandle.standardError.write(Data("docket-api: \(error)\n".utf8))
             exit(2)

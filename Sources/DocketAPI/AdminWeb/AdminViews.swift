@@ -3,8 +3,10 @@ import Foundation
 import JobQueue
 import UUIDText
 
-/// What the dashboard's templates show, already formatted: the templates
-/// stay logic-less and every value reaches the page HTML-escaped.
+/// What the dashboard's templates show beyond the admin API's own bodies
+/// (`AdminJob`, `AdminJobDetail`, `DocumentBody`, which the pages render
+/// as they are): rows with links and relative times worked out, since the
+/// templates are logic-less. Every value reaches the page HTML-escaped.
 enum AdminViews {
     struct QueueRow {
         let kind: String
@@ -52,72 +54,10 @@ enum AdminViews {
             heartbeat = AdminFormat.ago(record.heartbeat, now: now)
         }
     }
-
-    struct JobRow {
-        let id: String
-        let kind: String
-        let state: String
-        let attempt: String
-        let errorCode: String?
-        let errorMessage: String?
-        let documentID: String?
-        let created: String
-        let finished: String?
-        let progress: String?
-        let canRequeue: Bool
-        let canDiscard: Bool
-
-        init(_ job: JobSummary) {
-            id = job.id.lowercasedString
-            kind = job.kind.rawValue
-            state = job.state.rawValue
-            attempt = "\(job.attempt)/\(job.maxAttempts)"
-            errorCode = job.errorCode
-            errorMessage = job.errorMessage
-            documentID = job.documentID?.lowercasedString
-            created = AdminFormat.time(job.createdAt)
-            finished = job.finishedAt.map(AdminFormat.time)
-            progress = job.reportedProgress.map { "\($0.done) of \($0.total)" }
-            canRequeue = job.state == .dead
-            canDiscard = job.state == .dead || job.state == .queued
-        }
-    }
-
-    struct Attempt {
-        let number: Int
-        let worker: String
-        let started: String
-        let finished: String
-        let outcome: String
-        let errorCode: String?
-        let message: String?
-    }
-
-    struct Event {
-        let action: String
-        let actor: String
-        let reason: String?
-        let at: String
-    }
-
-    static func attempts(_ detail: JobDetail) -> [Attempt] {
-        detail.attempts.map {
-            Attempt(number: $0.number, worker: $0.worker, started: AdminFormat.time($0.startedAt),
-                    finished: AdminFormat.time($0.finishedAt), outcome: $0.outcome, errorCode: $0.errorCode, message: $0.message)
-        }
-    }
-
-    static func events(_ detail: JobDetail) -> [Event] {
-        detail.events.map { Event(action: $0.action, actor: $0.actor, reason: $0.reason, at: AdminFormat.time($0.at)) }
-    }
 }
 
-/// Dates and URL pieces as the pages print them.
+/// Relative times and URL pieces as the pages print them.
 enum AdminFormat {
-    static func time(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateTimeSeparator(.space).time(includingFractionalSeconds: false))
-    }
-
     static func ago(_ date: Date, now: Date) -> String {
         let seconds = max(Int(now.timeIntervalSince(date)), 0)
         return seconds < 120 ? "\(seconds) s ago" : "\(seconds / 60) min ago"

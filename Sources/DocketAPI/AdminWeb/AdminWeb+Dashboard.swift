@@ -17,7 +17,7 @@ extension AdminWeb {
         let admin: String
         let csrf: String
         let live: LiveParts
-        let dead: [AdminViews.JobRow]
+        let dead: [AdminJob]
         let kinds: [String]
     }
 
@@ -26,9 +26,9 @@ extension AdminWeb {
             (visit, try JobLedger.depth(in: session),
              try JobAdmin.list(JobFilter(state: .dead), after: nil, limit: 10, newestFirst: true, in: session).items)
         }) else { return toLogin }
-        let live = await liveParts(depth)
-        let view = DashboardView(admin: visit.principal.userName, csrf: visit.csrf, live: live, dead: dead.map(AdminViews.JobRow.init), kinds: live.kinds)
-        return HTMLResponse.page(AdminTemplates.render(view, "dashboard"))
+        let live = try await liveParts(depth)
+        let view = DashboardView(admin: visit.principal.userName, csrf: visit.csrf, live: live, dead: dead.map(AdminJob.init), kinds: live.kinds)
+        return HTMLResponse.page(try AdminTemplates.render(view, "dashboard"))
     }
 
     /// `GET /admin/live`: the refreshed parts as JSON of HTML strings.
@@ -36,14 +36,14 @@ extension AdminWeb {
         guard let depth = try await visit(request, { _, session in try JobLedger.depth(in: session) }) else {
             throw DocketError(.unauthorized, "the session has ended: log in again")
         }
-        let parts = await liveParts(depth)
+        let parts = try await liveParts(depth)
         let body = try JSONSerialization.data(withJSONObject: ["queues": parts.queues, "chart": parts.chart, "workers": parts.workers])
         var headers = HTMLResponse.securityHeaders
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    func liveParts(_ depth: [QueueDepth]) async -> LiveParts {
+    func liveParts(_ depth: [QueueDepth]) async throws -> LiveParts {
         struct QueuesView { let queues: [AdminViews.QueueRow] }
         struct WorkersView { let workers: [AdminViews.Worker]; let redisDown: Bool }
         let queues = await QueueOverview.read(depth: depth, redis: services.redis)
@@ -52,10 +52,10 @@ extension AdminWeb {
         }
         let now = Date()
         return LiveParts(
-            queues: AdminTemplates.render(QueuesView(queues: queues.map(AdminViews.QueueRow.init)), "queues"),
+            queues: try AdminTemplates.render(QueuesView(queues: queues.map(AdminViews.QueueRow.init)), "queues"),
             chart: fromRedis == nil ? #"<p class="empty">Redis is unreachable: no throughput to show.</p>"#
                 : ThroughputChart.svg(fromRedis?.0 ?? []),
-            workers: AdminTemplates.render(
+            workers: try AdminTemplates.render(
                 WorkersView(workers: (fromRedis?.1 ?? []).map { AdminViews.Worker($0, now: now) }, redisDown: fromRedis == nil), "workers"
             ),
             kinds: queues.map(\.kind.rawValue)

@@ -6,25 +6,15 @@ import JobQueue
 import UUIDText
 
 extension AdminWeb {
+    /// The page shows the document as `GET /v1/documents/{id}` does
+    /// (`DocumentBody`), its owner, and its jobs as the admin API lists them.
     struct DocumentView {
-        struct Found {
-            let id: String
-            let owner: String
-            let filename: String
-            let status: String
-            let size: Int64
-            let pages: Int?
-            let version: String?
-            let title: String?
-            let errorCode: String?
-            let errorMessage: String?
-            let thumbnails: Int
-        }
         let admin: String
         let csrf: String
         let query: String
-        let document: Found?
-        let jobs: [AdminViews.JobRow]
+        let document: DocumentBody?
+        let owner: String?
+        let jobs: [AdminJob]
         let missing: Bool
     }
 
@@ -43,15 +33,13 @@ extension AdminWeb {
             guard let id else { return Lookup(visit: visit, found: nil, jobs: []) }
             return Lookup(visit: visit, found: try Documents.lookup(id: id, in: session), jobs: try JobLedger.jobs(ofDocument: id, in: session))
         }
-        guard let (visit, found, jobs) = lookedUp.map({ ($0.visit, $0.found, $0.jobs) }) else { return toLogin }
-        let document = found.map { found -> DocumentView.Found in
-            let d = found.document
-            return .init(id: d.id.lowercasedString, owner: found.owner, filename: d.filename, status: d.status.rawValue, size: d.sizeBytes,
-                         pages: d.pageCount, version: d.pdfVersion, title: d.title, errorCode: d.errorCode, errorMessage: d.errorMessage,
-                         thumbnails: d.thumbnails.count)
-        }
-        let view = DocumentView(admin: visit.principal.userName, csrf: visit.csrf, query: text, document: document,
-                                jobs: jobs.map(AdminViews.JobRow.init), missing: id != nil && found == nil)
-        return HTMLResponse.page(AdminTemplates.render(view, "document"), status: id != nil && found == nil ? .notFound : .ok)
+        guard let lookedUp else { return toLogin }
+        let missing = id != nil && lookedUp.found == nil
+        let view = DocumentView(
+            admin: lookedUp.visit.principal.userName, csrf: lookedUp.visit.csrf, query: text,
+            document: lookedUp.found.map { DocumentBody($0.document, jobs: lookedUp.jobs) }, owner: lookedUp.found?.owner,
+            jobs: lookedUp.found == nil ? [] : lookedUp.jobs.map(AdminJob.init), missing: missing
+        )
+        return HTMLResponse.page(try AdminTemplates.render(view, "document"), status: missing ? .notFound : .ok)
     }
 }

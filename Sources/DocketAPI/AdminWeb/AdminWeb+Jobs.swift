@@ -11,7 +11,7 @@ extension AdminWeb {
         let state: String
         let kind: String
         let errorCode: String
-        let jobs: [AdminViews.JobRow]
+        let jobs: [AdminJob]
         let nextLink: String?
         let isDead: Bool
         let requeued: String?
@@ -42,19 +42,21 @@ extension AdminWeb {
         let base = "/admin/jobs?state=\(AdminFormat.query(state))&kind=\(AdminFormat.query(kind))&error_code=\(AdminFormat.query(errorCode))"
         let view = JobsView(
             admin: visit.principal.userName, csrf: visit.csrf, state: state, kind: kind, errorCode: errorCode,
-            jobs: page.items.map(AdminViews.JobRow.init), nextLink: page.nextAfter.map { base + "&after=" + $0.lowercasedString },
+            jobs: page.items.map(AdminJob.init), nextLink: page.nextAfter.map { base + "&after=" + $0.lowercasedString },
             isDead: state == "dead", requeued: query["requeued"].map(String.init),
             states: JobState.allCases.map { Option(value: $0.rawValue, selected: $0.rawValue == state) }
         )
-        return HTMLResponse.page(AdminTemplates.render(view, "jobs"))
+        return HTMLResponse.page(try AdminTemplates.render(view, "jobs"))
     }
 
     struct JobView {
         let admin: String
         let csrf: String
-        let job: AdminViews.JobRow
-        let attempts: [AdminViews.Attempt]
-        let events: [AdminViews.Event]
+        let job: AdminJob
+        let attempts: [AdminJobDetail.Attempt]
+        let events: [AdminJobDetail.Event]
+        let canRequeue: Bool
+        let canDiscard: Bool
         let done: String?
     }
 
@@ -65,12 +67,13 @@ extension AdminWeb {
             return toLogin
         }
         guard let detail else { throw DocketError(.notFound, "no job has id \(id.lowercasedString)") }
+        let body = AdminJobDetail(detail)
         let view = JobView(
-            admin: visit.principal.userName, csrf: visit.csrf, job: AdminViews.JobRow(detail.summary),
-            attempts: AdminViews.attempts(detail), events: AdminViews.events(detail),
+            admin: visit.principal.userName, csrf: visit.csrf, job: body.job, attempts: body.attempts, events: body.events,
+            canRequeue: detail.summary.state == .dead, canDiscard: [.dead, .queued].contains(detail.summary.state),
             done: request.uri.queryParameters["done"].map(String.init)
         )
-        return HTMLResponse.page(AdminTemplates.render(view, "job"))
+        return HTMLResponse.page(try AdminTemplates.render(view, "job"))
     }
 
     /// Requeue or discard from the job's page; the admin and the reason go
@@ -116,7 +119,7 @@ extension AdminWeb {
         guard confirmed else {
             let view = ConfirmView(admin: visit.principal.userName, csrf: visit.csrf, kind: form["kind"],
                                    errorCode: form["error_code"], reason: reason ?? "", count: count, hasMatches: count > 0)
-            return HTMLResponse.page(AdminTemplates.render(view, "confirm"))
+            return HTMLResponse.page(try AdminTemplates.render(view, "confirm"))
         }
         if count > 0 { services.relayBell?.ring() }
         return HTMLResponse.redirect(to: "/admin/jobs?state=dead&kind=\(AdminFormat.query(form["kind"] ?? ""))"

@@ -13,7 +13,7 @@ struct AdminWeb {
     let services: APIServices
 
     func register(on router: Router<APIContext>) {
-        router.get("admin/login") { request, context in await respond(context) { login(request, problem: nil) } }
+        router.get("admin/login") { request, context in await respond(context) { try login(request, problem: nil) } }
         router.post("admin/login") { request, context in await respond(context) { try await logIn(request) } }
         router.post("admin/logout") { request, context in await respond(context) { try await logOut(request) } }
         router.get("admin") { request, context in await respond(context) { try await dashboard(request) } }
@@ -63,9 +63,10 @@ struct AdminWeb {
             let answer = ProblemMiddleware.classify(error)
             context.logger.info("admin page failed", metadata: ["error.code": "\(answer.code.rawValue)", "error.detail": "\(answer.logDetail)"])
             struct Failure { let title: String; let errorCode: String; let detail: String; let requestID: String }
-            let html = AdminTemplates.render(
-                Failure(title: answer.code.title, errorCode: answer.code.rawValue, detail: answer.detail, requestID: context.requestID), "error"
-            )
+            let failure = Failure(title: answer.code.title, errorCode: answer.code.rawValue, detail: answer.detail, requestID: context.requestID)
+            // Without templates, the same facts as plain text.
+            let html = (try? AdminTemplates.render(failure, "error"))
+                ?? HTMLResponse.escape("\(failure.title): \(failure.detail) (error_code \(failure.errorCode), request \(failure.requestID))")
             return HTMLResponse.page(html, status: HTTPResponse.Status(code: answer.code.httpStatus))
         }
     }

@@ -24,7 +24,7 @@ enum ThroughputChart {
             let peak = max(kind.minutes.map { $0.succeeded + $0.failed }.max() ?? 0, 1)
             let done = kind.minutes.reduce(0) { $0 + $1.succeeded }
             let failed = kind.minutes.reduce(0) { $0 + $1.failed }
-            svg += ##"<text x="0" y="\##(base - 8)" class="kind">\##(escape(kind.kind.rawValue))</text>"##
+            svg += ##"<text x="0" y="\##(base - 8)" class="kind">\##(HTMLResponse.escape(kind.kind.rawValue))</text>"##
             svg += ##"<line x1="\##(labelWidth)" y1="\##(base)" x2="\##(labelWidth + minutes * barWidth)" y2="\##(base)" stroke="#ccc"/>"##
             for (index, minute) in kind.minutes.enumerated() {
                 let x = labelWidth + index * barWidth
@@ -40,10 +40,5 @@ enum ThroughputChart {
         svg += ##"<text x="\##(labelWidth)" y="\##(height - 2)" class="axis">60 min ago</text>"##
         svg += ##"<text x="\##(labelWidth + minutes * barWidth)" y="\##(height - 2)" class="axis" text-anchor="end">now</text>"##
         return svg + "</svg>"
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

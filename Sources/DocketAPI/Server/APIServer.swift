@@ -24,6 +24,12 @@ public enum APIServer {
         return router
     }
 
+    /// Fails when the resource bundle lacks the dashboard's templates or
+    /// one does not parse: docket-api calls it before it starts serving.
+    public static func checkResources() throws {
+        _ = try AdminTemplates.loaded.get()
+    }
+
     /// The server as a Service, for a ServiceGroup beside the relay and the
     /// reconciler. `onRunning` gets the bound port (useful with port 0).
     public static func application(

@@ -23,6 +23,12 @@ enum HTMLResponse {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// `text` safe inside HTML text and attribute values.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     /// 303 See Other: after a POST, the browser GETs `location`.
     static func redirect(to location: String, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
