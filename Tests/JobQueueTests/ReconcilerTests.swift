@@ -37,7 +37,13 @@ import Testing
     /// id parked under its name; once its registry entry is gone, the
     /// reconciler returns the id to ready.
     @Test func idsParkedByADeadWorkerGoBackToReady() async throws {
-        let fixture = try await RuntimeFixture.make()
+        // A private redis-server: a reconciler of another test on the shared
+        // one scans every parked list and could unpark this id first.
+        let server = try PrivateRedisServer()
+        try await server.start()
+        let base = try await RuntimeFixture.make()
+        let fixture = RuntimeFixture(database: base.database, postgres: base.postgres,
+                                     redis: RedisPool(configuration: server.configuration))
         let dispatch = RedisDispatch(kind: fixture.kind)
         let id = try await fixture.enqueue(1)[0]
         let blocking = try await RedisConnection.connect(
@@ -54,6 +60,7 @@ import Testing
         let claimed = try await fixture.redis.withSession { try dispatch.claim(owner: "alive", max: 1, lease: .seconds(5), in: $0) }
         #expect(claimed.map(\.id) == [id])
         try await fixture.tearDown()
+        await server.stop()
     }
 
     @Test func aRunningWorkerIsRegisteredAndLeavesOnShutdown() async throws {
