@@ -8,6 +8,7 @@ import Logging
 final class PostgresHandle {
     private let raw: OpaquePointer
     private let noticeLogger: Unmanaged<NoticeLogger>
+    private var prepared = PreparedStatements()
 
     /// Connects (blocking), routes server notices to the logger instead of
     /// stderr, and fixes the session's date format and time zone.
@@ -65,8 +66,35 @@ final class PostgresHandle {
         return poll(&descriptor, 1, timeoutMilliseconds) > 0
     }
 
-    /// Runs one parameterised statement (text results).
+    /// Runs one parameterised statement (text results), prepared on this
+    /// connection the first time it is seen (`PreparedStatements`).
     func execute(_ sql: String, binds: [PostgresBind]) throws -> PostgresRows {
+        let types = binds.map { Oid($0.typeOID) }
+        let key = PreparedStatements.Key(sql: sql, types: types)
+        var name = prepared.name(for: key)
+        if name == nil, let fresh = prepared.reserveName(for: key) {
+            _ = try consume(PQprepare(raw, fresh, sql, Int32(types.count), types))
+            prepared.remember(fresh, for: key)
+            name = fresh
+        }
+        do {
+            return try consume(withParameters(binds) { values, lengths, formats in
+                if let name {
+                    return PQexecPrepared(raw, name, Int32(binds.count), values, lengths, formats, 0)
+                }
+                return PQexecParams(raw, sql, Int32(binds.count), types, values, lengths, formats, 0)
+            })
+        } catch let error as PostgresError where name != nil && PreparedStatements.invalidates(error.sqlState) {
+            prepared.forget(key)
+            throw error
+        }
+    }
+
+    /// Lays the parameters out as libpq reads them.
+    private func withParameters(
+        _ binds: [PostgresBind],
+        _ body: ([UnsafePointer<CChar>?], [Int32], [Int32]) -> OpaquePointer?
+    ) -> OpaquePointer? {
         var storage: [UInt8] = []
         var offsets: [Int] = []
         for bind in binds {
@@ -76,17 +104,15 @@ final class PostgresHandle {
             storage.append(0)
         }
         storage.append(0)
-        let types = binds.map { Oid($0.typeOID) }
         let lengths = binds.map { Int32($0.bytes?.count ?? 0) }
         let formats = binds.map { Int32($0.isBinary ? 1 : 0) }
-        let result = storage.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+        return storage.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!)
             let values: [UnsafePointer<CChar>?] = binds.indices.map { index in
                 binds[index].bytes == nil ? nil : (base + offsets[index]).assumingMemoryBound(to: CChar.self)
             }
-            return PQexecParams(raw, sql, Int32(binds.count), types, values, lengths, formats, 0)
+            return body(values, lengths, formats)
         }
-        return try consume(result)
     }
 
     /// Runs `sql` (one or more statements, no parameters) in one round
