@@ -12,11 +12,12 @@ public enum JobLedger {
     /// NOTIFY that Postgres delivers only at commit, sent once: a
     /// MATERIALIZED CTE is evaluated once, where `EXISTS (SELECT
     /// pg_notify(…))` was planned away without ever calling it). A
-    /// rollback leaves no job and wakes no one. Returns the ids of the jobs
-    /// written, in order; a job whose `dedupeKey` matches a live job of its
-    /// kind is skipped and has no id in the result.
+    /// rollback leaves no job and wakes no one. Returns the jobs written,
+    /// in order; a job whose `dedupeKey` matches a live job of its kind is
+    /// skipped and is not in the result. After the commit, hand them to
+    /// `RelayBell.ring(publishing:)` when a relay runs in this process.
     @discardableResult
-    public static func enqueue(_ jobs: [NewJob], in session: borrowing PostgresSession) throws -> [UUID] {
+    public static func enqueue(_ jobs: [NewJob], in session: borrowing PostgresSession) throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         let ids = jobs.map { _ in UUIDv7.make() }
         let now = Date()
@@ -43,6 +44,8 @@ public enum JobLedger {
             jobs.map { $0.documentID?.uuidString }, notifyChannel
         )
         let written = Set(try rows.map { try $0.decode(0, as: UUID.self) })
-        return ids.filter(written.contains)
+        return zip(ids, jobs).compactMap { id, job in
+            written.contains(id) ? EnqueuedJob(id: id, kind: job.kind, runAt: job.runAt) : nil
+        }
     }
 }

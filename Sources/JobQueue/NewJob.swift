@@ -27,3 +27,15 @@ public struct NewJob: Sendable {
         self.documentID = documentID
     }
 }
+
+/// A job the ledger wrote: what a relay needs to publish it without
+/// reading the outbox.
+public struct EnqueuedJob: Sendable {
+    public let id: UUID
+    public let kind: JobKind
+    /// The time the caller asked for; `nil` is now. (The row's `run_at`,
+    /// the enqueuing transaction's clock, would often lie a fraction of a
+    /// millisecond ahead of Redis's when published this fast, and the job
+    /// would wait in the schedule for a worker's next claim.)
+    public let runAt: Date?
+}

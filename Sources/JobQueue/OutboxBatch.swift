@@ -27,6 +27,15 @@ struct OutboxBatch: Sendable {
         self.byKind = byKind
     }
 
+    /// Jobs just committed in this process (`RelayBell`): all live, none
+    /// tried yet.
+    init(committed jobs: [EnqueuedJob]) {
+        taken = jobs.map(\.id)
+        byKind = Dictionary(grouping: jobs, by: \.kind).mapValues { jobs in
+            jobs.map { PublishedJob(id: $0.id, runAt: $0.runAt, attemptsSoFar: 0) }
+        }
+    }
+
     var isEmpty: Bool { byKind.isEmpty }
 
     /// Publishes every kind's jobs in one hop; returns, per kind, how many

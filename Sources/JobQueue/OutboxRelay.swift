@@ -57,6 +57,7 @@ public struct OutboxRelay: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
+                    try await publishRung()
                     try await drain()
                     await wake.wait(timeout: configuration.pollInterval)
                 } catch {
@@ -64,6 +65,20 @@ public struct OutboxRelay: Service {
                     try? await Task.sleep(for: configuration.failureBackoff)  // cancelled: the loop ends
                 }
             }
+        }
+    }
+
+    /// Publishes the jobs rung in by this process's commits (one Redis
+    /// hop), then deletes their outbox rows, off the path to the worker. A
+    /// failure leaves the rows for `drain`, which publishes them again.
+    private func publishRung() async throws {
+        let jobs = bell.take()
+        guard !jobs.isEmpty else { return }
+        let batch = OutboxBatch(committed: jobs)
+        let added = try await redis.withSession { try batch.publish(in: $0) }
+        for (kind, count) in added { tally?.enqueued(kind, count: count) }
+        try await postgres.withSession { session in
+            _ = try session.query("DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[])", batch.taken)
         }
     }
 

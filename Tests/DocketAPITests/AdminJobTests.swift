@@ -10,7 +10,7 @@ import Testing
     /// Enqueues jobs of `kind` and makes them dead with `code`, as a worker's last failure would.
     func deadJobs(_ stack: APITestStack, kind: String, code: String, count: Int) async throws -> [UUID] {
         let ids = try await stack.postgres.transaction { session in
-            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: JobKind(kind)) }, in: session)
+            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: JobKind(kind)) }, in: session).map(\.id)
         }
         try await stack.postgres.query(
             "UPDATE jobs SET state = 'dead', attempt = 3, last_error_code = $2, last_error_message = 'broken', finished_at = now() WHERE id = ANY($1::uuid[])",

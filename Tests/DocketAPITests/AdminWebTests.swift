@@ -42,7 +42,7 @@ import Testing
     }
 
     func deadJob(_ stack: APITestStack, message: String = "broken") async throws -> String {
-        let id = try await stack.postgres.transaction { try JobLedger.enqueue([NewJob(kind: .pdfInfo)], in: $0) }[0]
+        let id = try await stack.postgres.transaction { try JobLedger.enqueue([NewJob(kind: .pdfInfo)], in: $0) }[0].id
         try await stack.postgres.query(
             "UPDATE jobs SET state = 'dead', attempt = 2, last_error_code = 'pdf_invalid', last_error_message = $2, finished_at = now() WHERE id = $1",
             id, message

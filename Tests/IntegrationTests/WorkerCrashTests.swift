@@ -39,7 +39,7 @@ import Testing
         /// Enqueues one `sleep` job whose success inserts into `effects`, and publishes it.
         func enqueueSleep(ms: Int) async throws -> UUID {
             let id = try await postgres.transaction { tx in
-                try JobLedger.enqueue([NewJob(kind: JobKind("sleep"), payload: "{\"ms\": \(ms), \"effect_table\": \"effects\"}")], in: tx)[0]
+                try JobLedger.enqueue([NewJob(kind: JobKind("sleep"), payload: "{\"ms\": \(ms), \"effect_table\": \"effects\"}")], in: tx)[0].id
             }
             try await OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test")).drain()
             return id

@@ -31,7 +31,7 @@ import Testing
             NewJob(kind: index.isMultiple(of: 2) ? .pdfInfo : .thumbnailCover, payload: "{\"n\": \(index)}",
                    maxAttempts: 3, documentID: index == 0 ? document : nil)
         }
-        let ids = try await pool.transaction { tx in try JobLedger.enqueue(jobs, in: tx) }
+        let ids = try await pool.transaction { tx in try JobLedger.enqueue(jobs, in: tx) }.map(\.id)
         #expect(ids.count == 1000)
         #expect(ids.map(\.uuidString).map { $0.lowercased() } == ids.map { $0.uuidString.lowercased() }.sorted())
         let rows = try await pool.query(
@@ -55,7 +55,7 @@ import Testing
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
         let job = NewJob(kind: .pdfInfo, dedupeKey: "doc-1")
-        let first = try await pool.transaction { tx in try JobLedger.enqueue([job, job], in: tx) }
+        let first = try await pool.transaction { tx in try JobLedger.enqueue([job, job], in: tx) }.map(\.id)
         let second = try await pool.transaction { tx in try JobLedger.enqueue([job, NewJob(kind: .thumbnailCover, dedupeKey: "doc-1")], in: tx) }
         #expect(first.count == 1)
         #expect(second.count == 1)

@@ -13,7 +13,7 @@ import Testing
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
         let ids = try await pool.transaction { tx in
-            try JobLedger.enqueue((0..<1000).map { _ in NewJob(kind: .pdfInfo, maxAttempts: 3) }, in: tx)
+            try JobLedger.enqueue((0..<1000).map { _ in NewJob(kind: .pdfInfo, maxAttempts: 3) }, in: tx).map(\.id)
         }
         let claimed = ids.map { ClaimedJob(id: $0, attempt: 1, owner: "w") }
         try await withThrowingTaskGroup(of: Int.self) { group in

@@ -8,7 +8,7 @@ import Testing
 @Suite struct JobLedgerTransitionTests {
     func enqueue(_ pool: PostgresPool, _ count: Int = 1) async throws -> [UUID] {
         try await pool.transaction { tx in
-            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: .pdfInfo, payload: "{\"a\": 1}", maxAttempts: 3) }, in: tx)
+            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: .pdfInfo, payload: "{\"a\": 1}", maxAttempts: 3) }, in: tx).map(\.id)
         }
     }
 

@@ -29,7 +29,7 @@ import Testing
         let relay = OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test"))
         #expect(try await relay.drain() == 1200)
         #expect(try await relay.drain() == 0)
-        #expect(try await readyIDs(redis) == ids.map { $0.uuidString.lowercased() })
+        #expect(try await readyIDs(redis) == ids.map { $0.id.uuidString.lowercased() })
         #expect(try await unpublished(postgres) == 0)
         await postgres.shutdown()
         try await database.drop()
@@ -49,7 +49,7 @@ import Testing
         #expect(try await relay.drain() == 1)
         try await slow.withSession { try $0.executeScript("COMMIT") }
         #expect(try await relay.drain() == 1)
-        #expect(Set(try await readyIDs(redis)) == Set((early + late).map { $0.uuidString.lowercased() }))
+        #expect(Set(try await readyIDs(redis)) == Set((early + late).map { $0.id.uuidString.lowercased() }))
         await postgres.shutdown()
         try await database.drop()
     }
@@ -126,6 +126,44 @@ import Testing
         #expect(clock.now - start < .seconds(10))
         service.cancel()
         _ = try? await service.value
+        await postgres.shutdown()
+        try await database.drop()
+    }
+
+    /// Jobs rung in with the bell after their commit reach Redis without the
+    /// relay's outbox read: here another transaction holds their outbox
+    /// rows, which that read skips. Their rows go once the lock is released.
+    @Test func jobsRungInArePublishedWithoutTheOutboxRead() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let postgres = PostgresPool(configuration: database.configuration)
+        let redis = RedisPool(configuration: try TestEnvironment.redisConfiguration())
+        let bell = RelayBell()
+        var slowPoll = OutboxRelay.Configuration()
+        slowPoll.pollInterval = .seconds(60)
+        let relay = OutboxRelay(postgres: postgres, redis: redis, configuration: slowPoll, bell: bell, logger: Logger(label: "test"))
+        let kind = self.kind
+        let jobs = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: kind), NewJob(kind: kind)], in: $0) }
+        let holder = try await PostgresConnection.connect(configuration: database.configuration)
+        try await holder.withSession { try $0.executeScript("BEGIN; SELECT job_id FROM job_outbox FOR UPDATE") }
+        let service = Task { try await relay.run() }
+        #expect(try await relay.drain() == 0)  // the read skips the held rows
+        bell.ring(publishing: jobs)
+        let clock = ContinuousClock()
+        let start = clock.now
+        while try await readyIDs(redis).count < 2 && clock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(Set(try await readyIDs(redis)) == Set(jobs.map { $0.id.uuidString.lowercased() }))
+        #expect(try await unpublished(postgres) == 2)
+        try await holder.withSession { try $0.executeScript("COMMIT") }
+        while try await unpublished(postgres) > 0 && clock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await unpublished(postgres) == 0)
+        #expect(try await readyIDs(redis).count == 2)
+        service.cancel()
+        _ = try? await service.value
+        await holder.close()
         await postgres.shutdown()
         try await database.drop()
     }

@@ -35,7 +35,7 @@ struct RuntimeFixture {
     func enqueue(_ count: Int, maxAttempts: Int = 5) async throws -> [UUID] {
         let kind = self.kind
         let ids = try await postgres.transaction { tx in
-            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: kind, maxAttempts: maxAttempts) }, in: tx)
+            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: kind, maxAttempts: maxAttempts) }, in: tx).map(\.id)
         }
         try await OutboxRelay(postgres: postgres, redis: redis, logger: Logger(label: "test")).drain()
         return ids

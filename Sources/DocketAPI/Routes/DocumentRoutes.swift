@@ -78,35 +78,42 @@ struct DocumentRoutes {
     /// answered instead of a second one.
     @Sendable func rerun(_ kind: JobKind, _ request: Request, _ context: APIContext) async throws -> Status<DocumentAccepted> {
         let id = try UploadRoutes.id(context)
-        let answer = try await services.transaction(context) { principal, session in
+        let (answer, enqueued) = try await services.transaction(context) { principal, session in
             let document = try Documents.find(id: id, userID: principal.userID, in: session)
             try Documents.requireProcessable(document)
-            try JobLedger.enqueue([NewJob(
+            let enqueued = try JobLedger.enqueue([NewJob(
                 kind: kind, payload: Self.payload(document: id, user: principal.userID),
                 dedupeKey: id.lowercasedString, documentID: id
             )], in: session)
             let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == kind }
-            return DocumentAccepted(documentId: id.lowercasedString, status: document.status.rawValue, jobs: Array(jobs.suffix(1).map(JobBrief.init)))
+            let answer = DocumentAccepted(
+                documentId: id.lowercasedString, status: document.status.rawValue, jobs: Array(jobs.suffix(1).map(JobBrief.init))
+            )
+            return (answer, enqueued)
         }
-        services.relayBell?.ring()
+        services.relayBell?.ring(publishing: enqueued)
         return Status(.accepted, answer)
     }
 
     /// The document becomes a tombstone; `file.delete` (and `quota.release`) do the rest.
     @Sendable func delete(_ request: Request, context: APIContext) async throws -> Status<DocumentAccepted> {
         let id = try UploadRoutes.id(context)
-        let answer = try await services.transaction(context) { principal, session in
+        let (answer, enqueued) = try await services.transaction(context) { principal, session in
             let deletion = try Documents.delete(id: id, userID: principal.userID, in: session)
+            var enqueued: [EnqueuedJob] = []
             if case .deleted(let released) = deletion {
                 let payload = Self.payload(document: id, user: principal.userID)
                 var jobs = [NewJob(kind: .fileDelete, payload: payload, documentID: id)]
                 if !released { jobs.append(NewJob(kind: .quotaRelease, payload: payload, documentID: id)) }
-                try JobLedger.enqueue(jobs, in: session)
+                enqueued = try JobLedger.enqueue(jobs, in: session)
             }
             let jobs = try JobLedger.jobs(ofDocument: id, in: session).filter { $0.kind == .fileDelete || $0.kind == .quotaRelease }
-            return DocumentAccepted(documentId: id.lowercasedString, status: DocumentStatus.deleted.rawValue, jobs: jobs.map(JobBrief.init))
+            let answer = DocumentAccepted(
+                documentId: id.lowercasedString, status: DocumentStatus.deleted.rawValue, jobs: jobs.map(JobBrief.init)
+            )
+            return (answer, enqueued)
         }
-        services.relayBell?.ring()
+        services.relayBell?.ring(publishing: enqueued)
         return Status(.accepted, answer)
     }
 

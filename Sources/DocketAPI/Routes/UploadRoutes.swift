@@ -57,13 +57,14 @@ struct UploadRoutes {
         let services = self.services
         let idempotent = IdempotentRoute(services: services, scope: "POST /v1/uploads/{id}/complete")
         let response = try await idempotent.respond(to: request, context: context, body: raw) { recorder in
-            let answer = try await services.transaction(context) { principal, session -> Data? in
+            let written = try await services.transaction(context) { principal, session -> (Data, [EnqueuedJob])? in
                 let accepted: DocumentAccepted
+                var enqueued: [EnqueuedJob] = []
                 switch try Uploads.complete(uploadID: uploadID, userID: principal.userID, in: session) {
                 case .expired:
                     return nil
                 case .completed(let documentID, let size):
-                    try JobLedger.enqueue(
+                    enqueued = try JobLedger.enqueue(
                         Self.firstJobs(document: documentID, user: principal.userID, upload: uploadID, size: size), in: session
                     )
                     accepted = DocumentAccepted(
@@ -79,13 +80,15 @@ struct UploadRoutes {
                 }
                 let answer = try APIJSON.encoder.encode(accepted)
                 try recorder.record(.accepted, answer, for: principal, in: session)
-                return answer
+                return (answer, enqueued)
             }
             // The expiry was committed (the reservation released); now say so.
-            guard let answer else { throw DocketError(.uploadExpired, "the upload expired; its reservation was released") }
+            guard let (answer, enqueued) = written else {
+                throw DocketError(.uploadExpired, "the upload expired; its reservation was released")
+            }
+            services.relayBell?.ring(publishing: enqueued)
             return (.accepted, answer)
         }
-        services.relayBell?.ring()
         return response
     }
 

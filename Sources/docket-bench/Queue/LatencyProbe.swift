@@ -9,7 +9,7 @@ import PostgresClient
 /// commit → NOTIFY → relay → Redis → worker's blocking wait → claim → start.
 struct LatencyProbe {
     let postgres: PostgresPool
-    /// The relay of this process, rung after each commit as docket-api does.
+    /// The relay of this process, rung with each committed job as docket-api does.
     let bell: RelayBell
 
     struct Sample {
@@ -25,10 +25,10 @@ struct LatencyProbe {
         var samples: [Sample] = []
         for _ in 0..<count {
             let before = Date()
-            let id = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0)[0] }
+            let job = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0)[0] }
             let committed = Date()
-            bell.ring()
-            let started = try await startedAt(id)
+            bell.ring(publishing: [job])
+            let started = try await startedAt(job.id)
             samples.append(Sample(
                 fromBegin: started.timeIntervalSince(before) * 1000, fromCommit: started.timeIntervalSince(committed) * 1000
             ))
