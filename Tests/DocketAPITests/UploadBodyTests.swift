@@ -1,3 +1,4 @@
+import Crypto
 import DocketAPI
 import DocketTesting
 import Foundation
@@ -60,6 +61,34 @@ import Testing
         #expect(png.status == 415)
         #expect(png.errorCode == "unsupported_media_type")
         try await expectRecoverable(stack, key: key, url: url, size: 1000)
+        try await stack.stop()
+    }
+
+    /// The `%PDF-` check sees the first five bytes even when they arrive in
+    /// pieces: here two, with a pause so the server reads them apart.
+    @Test func theMagicIsCheckedAcrossPieces() async throws {
+        let stack = try await APITestStack.start()
+        let (_, url) = try await pending(stack, size: 1000)
+        func put(_ body: [UInt8]) async throws -> HTTPTestResponse {
+            let connection = try stack.client.open()
+            return try await HTTPTestClient.offPool {
+                try connection.writeHead("PUT", APITestStack.pathAndQuery(url), headers: [:], contentLength: body.count)
+                try connection.write(Array(body[0..<2]))
+                Thread.sleep(forTimeInterval: 0.2)
+                try connection.write(Array(body[2...]))
+                return try connection.readResponse()
+            }
+        }
+        var notPDF = APITestStack.pdfBytes(1000)
+        notPDF[3] = UInt8(ascii: "X")
+        let refused = try await put(notPDF)
+        #expect(refused.status == 415)
+        #expect(refused.errorCode == "unsupported_media_type")
+        #expect(try stack.blobs.stagingFiles().isEmpty)
+        let body = APITestStack.pdfBytes(1000)
+        let stored = try await put(body)
+        #expect(stored.status == 201, "\(stored.text)")
+        #expect(try stored.json()["sha256"] as? String == SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined())
         try await stack.stop()
     }
 

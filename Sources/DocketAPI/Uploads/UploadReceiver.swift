@@ -55,8 +55,11 @@ struct UploadReceiver {
 
     private func receive(_ body: RequestBody, into writer: inout WriteBehind, progress: @Sendable () -> Void) async throws {
         var received: Int64 = 0
-        var pending = ByteBuffer()
-        var checkedMagic = false
+        // The socket's own buffers, kept until written: copying them into
+        // one batch first cost a pass over every byte.
+        var pending: [ByteBuffer] = []
+        var pendingBytes = 0
+        var head: [UInt8] = []
         do {
             for try await chunk in body {
                 progress()
@@ -64,14 +67,17 @@ struct UploadReceiver {
                 guard received <= expectedBytes else {
                     throw DocketError(.bodyTooLarge, "the body is longer than the declared size_bytes \(expectedBytes)")
                 }
-                pending.writeImmutableBuffer(chunk)
-                if !checkedMagic, pending.readableBytes >= Self.magic.count {
-                    try Self.checkMagic(pending)
-                    checkedMagic = true
+                if head.count < Self.magic.count {
+                    let wanted = min(Self.magic.count - head.count, chunk.readableBytes)
+                    head += chunk.getBytes(at: chunk.readerIndex, length: wanted) ?? []
+                    if head.count == Self.magic.count { try Self.checkMagic(head) }
                 }
-                if pending.readableBytes >= Self.flushBytes {
+                pending.append(chunk)
+                pendingBytes += chunk.readableBytes
+                if pendingBytes >= Self.flushBytes {
                     try await writer.submit(pending)
-                    pending = ByteBuffer()
+                    pending = []
+                    pendingBytes = 0
                 }
             }
         } catch let error as DocketError {
@@ -85,12 +91,12 @@ struct UploadReceiver {
             if received == 0 { throw DocketError(.emptyFile, "the body was empty") }
             throw DocketError(.invalidInput, "the body ended after \(received) of the declared \(expectedBytes) bytes")
         }
-        if !checkedMagic { try Self.checkMagic(pending) }
-        if pending.readableBytes > 0 { try await writer.submit(pending) }
+        if head.count < Self.magic.count { try Self.checkMagic(head) }
+        if !pending.isEmpty { try await writer.submit(pending) }
     }
 
-    private static func checkMagic(_ buffer: ByteBuffer) throws {
-        guard buffer.getBytes(at: buffer.readerIndex, length: magic.count) == magic else {
+    private static func checkMagic(_ head: [UInt8]) throws {
+        guard head == magic else {
             throw DocketError(.unsupportedMediaType, "the file does not start with %PDF-: it is not a PDF")
         }
     }
@@ -112,11 +118,13 @@ private struct WriteBehind {
 
     init(file: UploadFile) { self.file = file }
 
-    mutating func submit(_ batch: ByteBuffer) async throws {
+    mutating func submit(_ batch: [ByteBuffer]) async throws {
         try await inFlight?.value
         let file = self.file
         inFlight = Task {
-            try await NIOThreadPool.singleton.runIfActive { try batch.withUnsafeReadableBytes { try file.append($0) } }
+            try await NIOThreadPool.singleton.runIfActive {
+                for buffer in batch { try buffer.withUnsafeReadableBytes { try file.append($0) } }
+            }
         }
     }
 
