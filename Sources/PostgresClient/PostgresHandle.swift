@@ -122,6 +122,39 @@ final class PostgresHandle {
         try consume(PQexec(raw, sql))
     }
 
+    /// Runs a `COPY … FROM STDIN` statement with `data` (COPY's text
+    /// format); returns the rows copied.
+    func copyIn(_ sql: String, data: [UInt8]) throws -> Int {
+        guard let started = PQexec(raw, sql) else {
+            throw PostgresError(isConnected ? .server : .connectionLost, PostgresHandle.errorMessage(of: raw))
+        }
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try consume(started)  // throws the server's error, if it sent one
+            throw PostgresError(.server, "not a COPY … FROM STDIN statement")
+        }
+        PQclear(started)
+        let sent = data.withUnsafeBytes { buffer in
+            PQputCopyData(raw, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
+        }
+        // A failed send ends the COPY with an error message, so the server
+        // rolls the statement back instead of taking what arrived.
+        let ended = PQputCopyEnd(raw, sent == 1 ? nil : "the client could not send the rows")
+        var copied = 0
+        var failure: PostgresError?
+        while let result = PQgetResult(raw) {
+            do {
+                copied = try consume(result).affectedRows
+            } catch let error as PostgresError {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        guard sent == 1, ended == 1 else {
+            throw PostgresError(isConnected ? .server : .connectionLost, PostgresHandle.errorMessage(of: raw))
+        }
+        return copied
+    }
+
     /// Reads the input that has arrived and returns the notifications in it;
     /// throws when the connection is gone.
     func drainNotifications() throws -> [PostgresNotification] {
