@@ -9,16 +9,18 @@ import Testing
 @Suite struct JobLedgerEnqueueTests {
     struct Abort: Error {}
 
-    @Test func aRolledBackTransactionEnqueuesNothing() async throws {
+    /// One job goes by INSERT, 500 by COPY: a rollback undoes either.
+    @Test(arguments: [1, 500]) func aRolledBackTransactionEnqueuesNothing(count: Int) async throws {
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)
         await #expect(throws: Abort.self) {
             try await pool.transaction { tx in
-                try JobLedger.enqueue([NewJob(kind: JobKind("noop"))], in: tx)
+                try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: JobKind("noop")) }, in: tx)
                 throw Abort()
             }
         }
         #expect(try await pool.query("SELECT count(*) FROM jobs").scalar(Int.self) == 0)
+        #expect(try await pool.query("SELECT count(*) FROM job_outbox").scalar(Int.self) == 0)
         await pool.shutdown()
         try await database.drop()
     }
@@ -67,9 +69,36 @@ import Testing
         try await database.drop()
     }
 
+    /// In a large batch, jobs with a dedupe key go by INSERT … ON CONFLICT
+    /// and the rest by COPY: a twin of a live job is still skipped, and the
+    /// result keeps the batch's order.
+    @Test func aLargeBatchMixingKeyedAndPlainJobsSkipsOnlyTheTwin() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        try await pool.transaction { try JobLedger.enqueue([NewJob(kind: .pdfInfo, dedupeKey: "twin")], in: $0) }
+        let jobs = (0..<200).map { index in
+            NewJob(
+                kind: .pdfInfo, payload: "{\"n\": \(index)}",
+                dedupeKey: index == 50 ? "twin" : index == 100 ? "fresh" : nil
+            )
+        }
+        let written = try await pool.transaction { tx in try JobLedger.enqueue(jobs, in: tx) }
+        #expect(written.count == 199)
+        let numbers = try await pool.query(
+            "SELECT (payload->>'n')::int FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id", written.map(\.id)
+        ).map { try $0.decode(0, as: Int.self) }
+        #expect(numbers == (0..<200).filter { $0 != 50 })
+        #expect(written.map(\.id) == written.map(\.id).sorted { $0.uuidString < $1.uuidString })
+        #expect(try await pool.query("SELECT count(*) FROM jobs").scalar(Int.self) == 200)
+        #expect(try await pool.query("SELECT count(*) FROM job_outbox").scalar(Int.self) == 200)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
     /// The NOTIFY is sent by the enqueuing transaction, so a listener hears
-    /// it only once the jobs are committed and visible.
-    @Test func theRelayIsWokenAtCommitNotBefore() async throws {
+    /// it only once the jobs are committed and visible; one job goes by
+    /// INSERT, 100 by COPY.
+    @Test(arguments: [1, 100]) func theRelayIsWokenAtCommitNotBefore(count: Int) async throws {
         let database = try await TestDatabase.createMigrated()
         let events = PostgresListener.events(configuration: database.configuration, channels: [JobLedger.notifyChannel])
         let clock = ContinuousClock()
@@ -86,14 +115,14 @@ import Testing
         while !listening.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
         let connection = try await PostgresConnection.connect(configuration: database.configuration)
         let committing = try await connection.transaction { tx -> ContinuousClock.Instant in
-            try JobLedger.enqueue([NewJob(kind: .pdfInfo)], in: tx)
+            try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: .pdfInfo) }, in: tx)
             Thread.sleep(forTimeInterval: 0.3)
             return clock.now
         }
         let heardAt = try #require(await heard.value)
         #expect(heardAt >= committing)
         let visible = try await connection.query("SELECT count(*) FROM jobs").scalar(Int.self)
-        #expect(visible == 1)
+        #expect(visible == count)
         await connection.close()
         try await database.drop()
     }
