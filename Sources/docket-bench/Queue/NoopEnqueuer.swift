@@ -8,7 +8,8 @@ import RedisClient
 
 /// Enqueues no-op jobs the way applications do, for the queue benchmark:
 /// one transaction per job, then batches of 1,000 per transaction. A relay
-/// runs beside it in the same process, as in `docket-api`.
+/// runs beside it in the same process and is rung with each commit's jobs,
+/// as in `docket-api`.
 struct NoopEnqueuer {
     struct Timings {
         /// Until the last single-job transaction committed.
@@ -39,7 +40,7 @@ struct NoopEnqueuer {
         let relaying = Task { try await relay.run() }
         let timings: Result<Timings, any Error>
         do {
-            timings = .success(try await enqueue(single: single, bulk: bulk))
+            timings = .success(try await enqueue(single: single, bulk: bulk, bell: relay.bell))
         } catch {
             timings = .failure(error)
         }
@@ -49,20 +50,20 @@ struct NoopEnqueuer {
         return try timings.get()
     }
 
-    private func enqueue(single: Int, bulk: Int) async throws -> Timings {
+    private func enqueue(single: Int, bulk: Int, bell: RelayBell) async throws -> Timings {
         let clock = ContinuousClock()
         let known = try await self.known()
         let start = clock.now
         for _ in 0..<single {
-            try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0) }
+            bell.ring(publishing: try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: NoopEnqueuer.kind)], in: $0) })
         }
         let singleDone = clock.now
         var left = bulk
         while left > 0 {
             let count = min(NoopEnqueuer.batchSize, left)
-            try await postgres.transaction { tx in
+            bell.ring(publishing: try await postgres.transaction { tx in
                 try JobLedger.enqueue((0..<count).map { _ in NewJob(kind: NoopEnqueuer.kind) }, in: tx)
-            }
+            })
             left -= count
         }
         let bulkDone = clock.now
