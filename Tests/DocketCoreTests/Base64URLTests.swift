@@ -1,4 +1,5 @@
 import DocketCore
+import Foundation
 import Testing
 
 @Suite struct Base64URLTests {
@@ -11,7 +12,18 @@ import Testing
         }
     }
 
-    @Test(arguments: ["a", "ab=c", "a+bc", "a/bc", "ab c", "abcde"])
+    /// The same text as Foundation's base64 with the URL alphabet and no padding.
+    @Test func matchesFoundationsBase64() {
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
+            let standard = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == standard)
+        }
+    }
+
+    @Test(arguments: ["a", "ab=c", "a+bc", "a/bc", "ab c", "abcde", "AB", "AAB", "é"])
     func rejectsWhatIsNotUnpaddedBase64URL(text: String) {
         #expect(Base64URL.decode(text) == nil)
     }
