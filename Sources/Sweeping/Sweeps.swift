@@ -25,7 +25,9 @@ public struct Sweeps: Sendable {
     }
 
     /// Every sweep, on its configured period.
-    public var all: [Sweep] { [orphanUploads, pendingUploads, stuckDocuments, ledgerRetention, quotaReconcile] }
+    public var all: [Sweep] {
+        [orphanUploads, pendingUploads, stuckDocuments, ledgerRetention, expiredSessions, quotaReconcile]
+    }
 
     /// Staging files (`*.uploading`) older than `DOCKET_ORPHAN_MAX_AGE`: a
     /// crashed or killed upload left them. A live upload's file is younger
@@ -139,6 +141,16 @@ public struct Sweeps: Sendable {
                 counts[state] = removed
             }
             return counts
+        }
+    }
+
+    /// /admin sessions past their expiry: a login clears them too, but a
+    /// dashboard nobody logs into again would keep them for ever. On the
+    /// ledger-retention period.
+    public var expiredSessions: Sweep {
+        let postgres = postgres
+        return Sweep(name: "expired_sessions", every: timing.sweepRetentionEvery) {
+            ["expired": try await postgres.withSession { try AdminSessions.deleteExpired(in: $0) }]
         }
     }
 

@@ -164,6 +164,25 @@ import Testing
         try await fixture.tearDown()
     }
 
+    @Test func expiredAdminSessionsAreDeletedAndLiveOnesKept() async throws {
+        let fixture = try await Fixture()
+        let key = try await fixture.postgres.transaction {
+            try APIKeys.create(userName: "admin-\(UUID())", role: .admin, quotaBytes: nil, defaultQuotaBytes: 0, in: $0)
+        }
+        try await fixture.postgres.query(
+            """
+            INSERT INTO admin_sessions (secret_sha256, api_key_id, expires_at)
+            SELECT sha256(convert_to(g::text, 'UTF8')), $1, now() + make_interval(hours => CASE WHEN g <= 3 THEN -1 ELSE 1 END)
+            FROM generate_series(1, 5) AS g
+            """,
+            key.record.id
+        )
+        #expect(try await fixture.sweeps.expiredSessions.run() == ["expired": 3])
+        #expect(try await fixture.postgres.query("SELECT count(*) FROM admin_sessions").scalar(Int.self) == 2)
+        #expect(try await fixture.sweeps.expiredSessions.run() == ["expired": 0])
+        try await fixture.tearDown()
+    }
+
     @Test func quotaDriftIsReportedNotRepaired() async throws {
         let fixture = try await Fixture()
         _ = try await fixture.pending(stored: false, expiresAt: Date().addingTimeInterval(3600))

@@ -20,7 +20,7 @@ public enum AdminSessions {
     ) throws -> Opened? {
         guard let principal = try APIKeys.authenticate(key, in: session), principal.role == .admin else { return nil }
         let secret = "ds_" + Base64URL.encode(SecureRandom.bytes(32))
-        try session.query("DELETE FROM admin_sessions WHERE expires_at < now()")
+        try deleteExpired(in: session)
         try session.query(
             "INSERT INTO admin_sessions (secret_sha256, api_key_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))",
             hash(secret), principal.keyID, Double(lifetime.components.seconds)
@@ -41,6 +41,13 @@ public enum AdminSessions {
             hash(secret)
         ).first else { return nil }
         return Principal(keyID: try row.decode(0), userID: try row.decode(1), userName: try row.decode(2), role: .admin)
+    }
+
+    /// Deletes sessions past their expiry (at each login, and by the
+    /// sweeper's `expired_sessions` sweep); returns how many.
+    @discardableResult
+    public static func deleteExpired(in session: borrowing PostgresSession) throws -> Int {
+        try session.query("DELETE FROM admin_sessions WHERE expires_at < now()").affectedRows
     }
 
     /// Ends a session (log out). Unknown secrets are fine.
