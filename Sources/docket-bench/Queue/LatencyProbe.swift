@@ -42,11 +42,12 @@ struct LatencyProbe {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         while clock.now < deadline {
+            // `started_at` is the worker's clock, so polling often buys no
+            // precision; it would only take CPU from the path measured —
+            // hence no query until the job has had time to start.
+            try await Task.sleep(for: .milliseconds(3))
             let rows = try await postgres.query("SELECT started_at FROM jobs WHERE id = $1", id)
             if let started = try rows.first?.decode(0, as: Date?.self) { return started }
-            // `started_at` is the worker's clock, so polling often buys no
-            // precision; it would only take CPU from the path measured.
-            try await Task.sleep(for: .milliseconds(3))
         }
         throw DrainWatch.Stalled(left: 1)
     }
