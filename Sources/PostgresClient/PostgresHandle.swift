@@ -72,7 +72,7 @@ final class PostgresHandle {
         let types = binds.map { Oid($0.typeOID) }
         let key = PreparedStatements.Key(sql: sql, types: types)
         var name = prepared.name(for: key)
-        if name == nil, let fresh = prepared.reserveName(for: key) {
+        if name == nil, let fresh = prepared.reserveName() {
             _ = try consume(PQprepare(raw, fresh, sql, Int32(types.count), types))
             prepared.remember(fresh, for: key)
             name = fresh

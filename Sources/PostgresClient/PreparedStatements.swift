@@ -21,8 +21,8 @@ struct PreparedStatements {
 
     func name(for key: Key) -> String? { names[key] }
 
-    /// A fresh name for `key`, or nil when the cache is full.
-    mutating func reserveName(for key: Key) -> String? {
+    /// A fresh name, or nil when the cache is full.
+    mutating func reserveName() -> String? {
         guard names.count < PreparedStatements.capacity else { return nil }
         next += 1
         return "docket_\(next)"
