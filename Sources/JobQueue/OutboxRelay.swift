@@ -77,8 +77,15 @@ public struct OutboxRelay: Service {
         let batch = OutboxBatch(committed: jobs)
         let added = try await redis.withSession { try batch.publish(in: $0) }
         for (kind, count) in added { tally?.enqueued(kind, count: count) }
+        // Committed without waiting for the disk, as `publishBatch` does.
         try await postgres.withSession { session in
-            _ = try session.query("DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[])", batch.taken)
+            _ = try session.query(
+                """
+                WITH gone AS (DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[]))
+                SELECT set_config('synchronous_commit', 'off', true)
+                """,
+                batch.taken
+            )
         }
     }
 
@@ -108,11 +115,14 @@ public struct OutboxRelay: Service {
         return try await postgres.withConnection { connection in
             // BEGIN and the locking read in one round trip (the simple
             // protocol returns the last statement's rows): one hop fewer
-            // between a commit and its jobs reaching Redis.
+            // between a commit and its jobs reaching Redis. The commit need
+            // not wait for the disk: lost in a crash, it only means these
+            // jobs are published again, which is harmless.
             let rows = try await connection.withSession { session in
                 try session.executeScript(
                     """
                     BEGIN;
+                    SET LOCAL synchronous_commit TO off;
                     WITH taken AS MATERIALIZED (
                         SELECT job_id FROM job_outbox ORDER BY job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     )
