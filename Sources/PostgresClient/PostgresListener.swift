@@ -9,6 +9,9 @@ public enum PostgresListenerEvent: Sendable, Equatable {
     /// Notifications sent while disconnected are lost, so a consumer
     /// re-scans for work it may have missed when it sees this.
     case listening
+    /// The connection that was listening is gone; `listening` follows once
+    /// a new one is. Until then nothing is heard.
+    case disconnected
     case notification(PostgresNotification)
 }
 
@@ -48,6 +51,7 @@ public actor PostgresListener {
 
     private func run(_ continuation: AsyncStream<PostgresListenerEvent>.Continuation) {
         var delay = 0.05
+        var listening = false
         while !stopped.load(ordering: .relaxed) {
             do {
                 let handle = try PostgresHandle(connectionString: configuration.connectionString, logger: logger)
@@ -55,6 +59,7 @@ public actor PostgresListener {
                     try handle.executeScript("LISTEN \(PostgresListener.quoteIdentifier(channel))")
                 }
                 continuation.yield(.listening)
+                listening = true
                 delay = 0.05
                 while !stopped.load(ordering: .relaxed) {
                     guard handle.waitForInput(timeoutMilliseconds: 200) else { continue }
@@ -64,6 +69,9 @@ public actor PostgresListener {
                 }
             } catch {
                 logger.warning("postgres listener lost its connection", metadata: ["error": "\(error)"])
+                // Once per lost connection, not per failed reconnect.
+                if listening { continuation.yield(.disconnected) }
+                listening = false
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)
             }

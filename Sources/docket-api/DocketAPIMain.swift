@@ -8,9 +8,9 @@ import PostgresClient
 import RedisClient
 import ServiceLifecycle
 
-/// `docket-api`: the HTTP API, and beside it the outbox relay (rung right
-/// after each commit that writes jobs), the reconciler and the job-figure
-/// flusher. Settings from the environment (CONTRACT.md §1); SIGTERM or
+/// `docket-api`: the HTTP API, and beside it the listener that keeps its
+/// caches honest, the outbox relay (rung right after each commit that
+/// writes jobs), the reconciler and the job-figure flusher. Settings from the environment (CONTRACT.md §1); SIGTERM or
 /// SIGINT stops accepting, lets requests in flight finish, and exits 0.
 @main
 struct DocketAPIMain {
@@ -49,6 +49,7 @@ struct DocketAPIMain {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: application),
+                .init(service: services.caches.invalidation(postgres: postgres.configuration, logger: logger)),
                 .init(service: OutboxRelay(postgres: postgres, redis: redis, tally: tally, bell: bell, logger: logger)),
                 .init(service: Reconciler(postgres: postgres, redis: redis, logger: logger)),
                 .init(service: JobTallyFlusher(tally: tally, redis: redis, logger: logger)),

@@ -1,4 +1,5 @@
 import BlobStore
+import Crypto
 @testable import DocketAPI
 import DocketCore
 import Foundation
@@ -27,6 +28,24 @@ import Testing
         let verified = try keyring.verify(keyring.sign(claims), method: .put, blobKey: blob, now: now)
         #expect(verified == claims)
         #expect(verified.sizeBytes == 1234)
+    }
+
+    /// The token is DESIGN.md's format exactly, its MAC the plain
+    /// HMAC-SHA256 of the payload: tokens signed before still verify.
+    @Test func theTokenIsTheDocumentedPayloadAndItsHMAC() throws {
+        let secret = String(repeating: "s", count: 40)
+        let user = try #require(UUID(uuidString: "0190A0B1-C2D3-7E4F-8A9B-0C1D2E3F4A5B"))
+        let claims = BlobTokenClaims(
+            method: .get, blobKey: .original(user: user, document: user), userID: user,
+            expiresAt: Date(timeIntervalSince1970: 1_800_000_000), nonce: Array(0..<16)
+        )
+        let id = "0190a0b1-c2d3-7e4f-8a9b-0c1d2e3f4a5b"
+        let payload = "1|\(TokenKeyring.keyID(of: secret))|GET|\(id)/\(id)/original.pdf|\(id)||1800000000|AAECAwQFBgcICQoLDA0ODw"
+        let parts = keyring.sign(claims).split(separator: ".")
+        #expect(parts.count == 2)
+        #expect(Base64URL.decode(parts[0]).map { String(decoding: $0, as: UTF8.self) } == payload)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        #expect(Base64URL.decode(parts[1]) == Array(mac))
     }
 
     @Test func twoTokensForTheSameUploadDiffer() {

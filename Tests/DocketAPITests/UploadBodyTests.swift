@@ -133,10 +133,6 @@ import Testing
     }
 
     func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try !condition() {
-            guard ContinuousClock.now < deadline else { throw HTTPTestError("\(what): not within 20 s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually(what) { try condition() }
     }
 }

@@ -60,11 +60,7 @@ import Testing
     }
 
     static func waitUntil(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("the condition", within: seconds, condition)
     }
 
     /// kill -9 mid-job: the lease expires, another worker runs the job, and

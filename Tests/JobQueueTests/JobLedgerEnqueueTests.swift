@@ -107,6 +107,7 @@ import Testing
             for await event in events {
                 switch event {
                 case .listening: listening.withLock { $0 = true }
+                case .disconnected: break
                 case .notification: return clock.now
                 }
             }

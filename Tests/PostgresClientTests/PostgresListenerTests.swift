@@ -24,7 +24,7 @@ import Testing
         #expect([first.payload, second.payload] == ["first", "second"])
     }
 
-    @Test func aListenerReconnectsAfterItsSessionIsKilled() async throws {
+    @Test func aListenerSaysItLostItsSessionAndReconnects() async throws {
         let configuration = PostgresConfiguration(try TestEnvironment.databaseURL())
         let channel = "docket_test_reconnect_\(TestKeys().prefix.dropFirst(5).dropLast())"
         let events = PostgresListener.events(configuration: configuration, channels: [channel])
@@ -35,6 +35,7 @@ import Testing
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE $1 AND pid <> pg_backend_pid()",
             "LISTEN \"\(channel)\"%"
         )
+        #expect(await iterator.next() == .disconnected)
         #expect(await iterator.next() == .listening)
         try await admin.query("SELECT pg_notify($1, 'after')", channel)
         guard case .notification(let notification)? = await iterator.next() else {

@@ -75,11 +75,6 @@ struct ListPage<Item: Encodable & Sendable>: ResponseEncodable {
     }
 }
 
-struct DownloadURL: ResponseEncodable {
-    let url: String
-    let expiresAt: Date
-}
-
 extension Quota: ResponseEncodable {}
 
 /// Answers with `status` and the value as JSON: routes whose status is not 200.

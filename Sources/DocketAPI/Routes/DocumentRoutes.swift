@@ -44,20 +44,34 @@ struct DocumentRoutes {
     }
 
     /// A GET URL for the original or a page's thumbnail, valid
-    /// `DOCKET_DOWNLOAD_URL_TTL`. One Postgres hop: the key, the document
-    /// row and (for a thumbnail) its page.
+    /// `DOCKET_DOWNLOAD_URL_TTL`. A known key asking for an original seen
+    /// before is answered from memory (`APICaches`); otherwise one Postgres
+    /// hop reads the key, the document row and (for a thumbnail) its page.
     @Sendable func downloadURL(_ request: Request, context: APIContext) async throws -> DownloadURL {
         let id = try UploadRoutes.id(context)
         let raw = try await request.jsonBody()
+        // Decoded once, thrown only after the key is checked: a bad key is 401 whatever the body.
+        let decoded = Result { try APIJSON.decode(DownloadRequest.self, from: raw) }
+        if let principal = try services.knownPrincipal(context) {
+            let asked = try decoded.get()
+            if asked.variant ?? "original" == "original", let original = services.caches.originals.value(for: id),
+               original.userID == principal.userID {
+                return downloadURL(original.blobKey, for: principal, request: request)
+            }
+        }
+        let originals = services.caches.originals
+        let ticket = originals.ticket()
         let (principal, key) = try await services.session(context) { principal, session -> (Principal, BlobKey) in
-            let asked = try APIJSON.decode(DownloadRequest.self, from: raw)
+            let asked = try decoded.get()
             let document = try Documents.find(id: id, userID: principal.userID, in: session)
             switch asked.variant ?? "original" {
             case "original":
                 guard document.status != .uploading, document.status != .deleted else {
                     throw DocketError(.notFound, "the document has no stored file")
                 }
-                return (principal, try BlobKey(document.blobKey))
+                let key = try BlobKey(document.blobKey)
+                originals.store(.init(userID: principal.userID, blobKey: key), for: id, ticket: ticket)
+                return (principal, key)
             case "thumbnail":
                 let page = asked.page ?? 1
                 guard page > 0 else { throw DocketError(.invalidInput, "page must be 1 or more") }
@@ -69,7 +83,12 @@ struct DocumentRoutes {
                 throw DocketError(.invalidInput, "variant must be original or thumbnail")
             }
         }
-        let expiresAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + Double(services.settings.downloadURLTTL.components.seconds)).rounded(.down))
+        return downloadURL(key, for: principal, request: request)
+    }
+
+    private func downloadURL(_ key: BlobKey, for principal: Principal, request: Request) -> DownloadURL {
+        let ttl = Double(services.settings.downloadURLTTL.components.seconds)
+        let expiresAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + ttl).rounded(.down))
         let token = services.keyring.sign(BlobTokenClaims(method: .get, blobKey: key, userID: principal.userID, expiresAt: expiresAt))
         return DownloadURL(url: URLBuilder.blobURL(key, token: token, request: request), expiresAt: expiresAt)
     }

@@ -116,7 +116,7 @@ struct UploadRoutes {
     }
 
     static func id(_ context: APIContext, _ name: String = "id") throws -> UUID {
-        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
+        guard let text = context.parameters.get(name), let id = UUID(text: text) else {
             throw DocketError(.invalidInput, "\(name) must be a UUID")
         }
         return id

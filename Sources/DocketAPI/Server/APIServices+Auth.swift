@@ -1,35 +1,60 @@
 import DocketCore
 import DocketStore
+import Foundation
 import PostgresClient
 
 extension APIServices {
     /// Checks the request's key and runs `body` in the same Postgres hop:
     /// an unknown or revoked key is `unauthorized`; with `role` admin, a
-    /// client key is `forbidden`.
+    /// client key is `forbidden`. A key seen before is checked in memory
+    /// (`APICaches`), so the hop runs only `body`.
     func session<R: Sendable>(
         _ context: APIContext, role: APIKeyRole? = nil,
         _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R
     ) async throws -> R {
-        let key = try Self.key(of: context)
-        return try await postgres.withSession { session in
-            try body(try Self.authenticate(key, role: role, in: session), session)
+        let (key, known, ticket) = try prepare(context, role: role)
+        let (principal, result) = try await postgres.withSession { session in
+            let principal = try known ?? Self.authenticate(key, role: role, in: session)
+            return (principal, try body(principal, session))
         }
+        remember(principal, for: key, known: known, ticket: ticket)
+        return result
     }
 
-    /// `session`, inside a transaction (the key is checked in it too).
+    /// `session`, inside a transaction (an unknown key is checked in it too).
     func transaction<R: Sendable>(
         _ context: APIContext, role: APIKeyRole? = nil,
         _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R
     ) async throws -> R {
-        let key = try Self.key(of: context)
-        return try await postgres.transaction { session in
-            try body(try Self.authenticate(key, role: role, in: session), session)
+        let (key, known, ticket) = try prepare(context, role: role)
+        let (principal, result) = try await postgres.transaction { session in
+            let principal = try known ?? Self.authenticate(key, role: role, in: session)
+            return (principal, try body(principal, session))
         }
+        remember(principal, for: key, known: known, ticket: ticket)
+        return result
     }
 
-    private static func key(of context: APIContext) throws -> APIKeySecret {
+    /// The principal of a key seen before, without Postgres; nil when it
+    /// must be looked up. A known key with the wrong role is `forbidden`.
+    func knownPrincipal(_ context: APIContext, role: APIKeyRole? = nil) throws -> Principal? {
+        try prepare(context, role: role).known
+    }
+
+    private func prepare(
+        _ context: APIContext, role: APIKeyRole?
+    ) throws -> (key: APIKeySecret, known: Principal?, ticket: NotifiedCache<Data, Principal>.Ticket) {
         guard let key = context.apiKey else { throw DocketError(.unauthorized, "an API key is required") }
-        return key
+        let ticket = caches.principals.ticket()
+        guard let known = caches.principals.value(for: key.sha256) else { return (key, nil, ticket) }
+        try Self.require(role, of: known)
+        return (key, known, ticket)
+    }
+
+    private func remember(
+        _ principal: Principal, for key: APIKeySecret, known: Principal?, ticket: NotifiedCache<Data, Principal>.Ticket
+    ) {
+        if known == nil { caches.principals.store(principal, for: key.sha256, ticket: ticket) }
     }
 
     private static func authenticate(
@@ -38,7 +63,11 @@ extension APIServices {
         guard let principal = try APIKeys.authenticate(key, in: session) else {
             throw DocketError(.unauthorized, "the API key is unknown or revoked")
         }
-        if role == .admin, principal.role != .admin { throw DocketError(.forbidden, "this route needs an admin key") }
+        try require(role, of: principal)
         return principal
+    }
+
+    private static func require(_ role: APIKeyRole?, of principal: Principal) throws {
+        if role == .admin, principal.role != .admin { throw DocketError(.forbidden, "this route needs an admin key") }
     }
 }

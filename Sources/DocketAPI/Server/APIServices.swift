@@ -15,10 +15,13 @@ public struct APIServices: Sendable {
     /// Rung after a commit that wrote jobs, when this process runs the relay.
     public let relayBell: RelayBell?
     public let metrics: APIMetrics
+    /// Kept only while their `invalidation` service runs beside the server.
+    public let caches: APICaches
 
     public init(
         postgres: PostgresPool, redis: RedisPool, blobs: LocalBlobStore, keyring: TokenKeyring,
-        settings: APISettings, relayBell: RelayBell? = nil, metrics: APIMetrics = APIMetrics()
+        settings: APISettings, relayBell: RelayBell? = nil, metrics: APIMetrics = APIMetrics(),
+        caches: APICaches = APICaches()
     ) {
         self.postgres = postgres
         self.redis = redis
@@ -27,6 +30,7 @@ public struct APIServices: Sendable {
         self.settings = settings
         self.relayBell = relayBell
         self.metrics = metrics
+        self.caches = caches
     }
 
     /// Runs blocking file-system work off the cooperative pool.

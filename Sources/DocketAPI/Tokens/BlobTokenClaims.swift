@@ -1,6 +1,7 @@
 import BlobStore
 import DocketCore
 import Foundation
+import UUIDText
 
 /// What a blob token grants (DESIGN.md "Tokens"): one method on one blob,
 /// for one user, until `expiresAt`; an upload token also fixes the exact
@@ -48,11 +49,20 @@ extension BlobTokenClaims {
     /// No field can hold the separator (key ids and nonces are base64url,
     /// blob keys are plain path segments).
     func payload(keyID: String) -> [UInt8] {
-        let fields = [
-            Self.version, keyID, method.rawValue, blobKey.path, userID.uuidString.lowercased(),
-            sizeBytes.map(String.init) ?? "", String(expiresAt), Base64URL.encode(nonce),
-        ]
-        return Array(fields.joined(separator: String(Self.separator)).utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192)
+        for field in [Self.version, keyID, method.rawValue, blobKey.path] {
+            bytes.append(contentsOf: field.utf8)
+            bytes.append(UInt8(ascii: "|"))
+        }
+        userID.appendLowercased(to: &bytes)
+        bytes.append(UInt8(ascii: "|"))
+        if let sizeBytes { bytes.append(contentsOf: String(sizeBytes).utf8) }
+        bytes.append(UInt8(ascii: "|"))
+        bytes.append(contentsOf: String(expiresAt).utf8)
+        bytes.append(UInt8(ascii: "|"))
+        bytes.append(contentsOf: Base64URL.encode(nonce).utf8)
+        return bytes
     }
 
     /// The claims and key id in `payload`, or nil unless every field is well formed.

@@ -10,14 +10,16 @@ import Foundation
 /// replicas configured with the same secrets agree on ids without a registry.
 public struct TokenKeyring: Sendable {
     public let signingKeyID: String
-    private let keys: [String: SymmetricKey]
+    /// Each key's HMAC with the key already absorbed: a copy signs or
+    /// checks one token without hashing the key again.
+    private let keys: [String: HMAC<SHA256>]
 
     /// `signingSecret` signs and verifies; `verifyingSecrets` only verify.
     public init(signingSecret: String, verifyingSecrets: [String] = []) {
         signingKeyID = Self.keyID(of: signingSecret)
-        var keys: [String: SymmetricKey] = [:]
+        var keys: [String: HMAC<SHA256>] = [:]
         for secret in verifyingSecrets + [signingSecret] {
-            keys[Self.keyID(of: secret)] = SymmetricKey(data: Array(secret.utf8))
+            keys[Self.keyID(of: secret)] = HMAC(key: SymmetricKey(data: Array(secret.utf8)))
         }
         self.keys = keys
     }
@@ -31,8 +33,9 @@ public struct TokenKeyring: Sendable {
     /// `base64url(payload).base64url(HMAC-SHA256(signing key, payload))`.
     public func sign(_ claims: BlobTokenClaims) -> String {
         let payload = claims.payload(keyID: signingKeyID)
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: keys[signingKeyID]!)
-        return Base64URL.encode(payload) + "." + Base64URL.encode(mac)
+        var hmac = keys[signingKeyID]!
+        hmac.update(data: payload)
+        return Base64URL.encode(payload) + "." + Base64URL.encode(hmac.finalize())
     }
 
     /// The claims of `token` if it is well formed, signed by a known key,
@@ -45,10 +48,12 @@ public struct TokenKeyring: Sendable {
         guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
               mac.count == SHA256.byteCount, let (keyID, claims) = BlobTokenClaims.parse(payload)
         else { throw DocketError(.tokenInvalid, "the token is malformed") }
-        guard let key = keys[keyID] else {
+        guard var hmac = keys[keyID] else {
             throw DocketError(.tokenInvalid, "the token is signed by an unknown key")
         }
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key) else {
+        hmac.update(data: payload)
+        // The MAC type's == compares in constant time.
+        guard hmac.finalize() == mac else {
             throw DocketError(.tokenInvalid, "the token's signature does not match")
         }
         guard claims.method == method else {

@@ -20,6 +20,7 @@ struct APITestStack {
     let redis: RedisPool
     let blobs: LocalBlobStore
     let keyring: TokenKeyring
+    let caches: APICaches
     let client: HTTPTestClient
     let group: ServiceGroup
     let running: Task<Void, any Error>
@@ -53,7 +54,10 @@ struct APITestStack {
         let application = APIServer.application(services, host: "127.0.0.1", port: 0, logger: quiet) { port in
             portSink.yield(port)
         }
-        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application),
+            .init(service: services.caches.invalidation(postgres: postgres.configuration, logger: quiet)),
+        ]
         if relay {
             var relayConfiguration = OutboxRelay.Configuration()
             relayConfiguration.pollInterval = .milliseconds(200)
@@ -66,7 +70,7 @@ struct APITestStack {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HTTPTestError("the server did not start") }
         return APITestStack(
-            database: database, postgres: postgres, redis: redis, blobs: blobs, keyring: keyring,
+            database: database, postgres: postgres, redis: redis, blobs: blobs, keyring: keyring, caches: services.caches,
             client: HTTPTestClient(port: port), group: group, running: running
         )
     }
