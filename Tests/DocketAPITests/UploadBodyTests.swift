@@ -93,6 +93,32 @@ import Testing
     }
 
     /// Half the body, then silence: 408 after the body timeout (2 s here).
+    /// curl sends `Expect: 100-continue` with bodies over 1 MiB and waits a
+    /// second for the answer: the 100 comes once the route wants the body,
+    /// and a refused PUT gets its final answer with no 100 before it.
+    @Test func expectContinueIsAnsweredOnlyWhenTheBodyIsWanted() async throws {
+        let stack = try await APITestStack.start()
+        let (_, url) = try await pending(stack, size: 2000)
+        let path = APITestStack.pathAndQuery(url)
+        let connection = try stack.client.open()
+        let (interim, stored) = try await HTTPTestClient.offPool {
+            try connection.writeHead("PUT", path, headers: ["Expect": "100-continue"], contentLength: 2000)
+            let interim = try connection.readHead()
+            try connection.write(APITestStack.pdfBytes(2000))
+            return (interim, try connection.readResponse())
+        }
+        #expect(interim == 100)
+        #expect(stored.status == 201, "\(stored.text)")
+        let tampered = path.replacingOccurrences(of: "token=", with: "token=x")
+        let refused = try await HTTPTestClient.offPool {
+            let connection = try stack.client.open()
+            try connection.writeHead("PUT", tampered, headers: ["Expect": "100-continue"], contentLength: 2000)
+            return try connection.readResponse()
+        }
+        #expect(refused.errorCode == "token_invalid", "\(refused.status) \(refused.text)")
+        try await stack.stop()
+    }
+
     @Test func aStalledBodyIs408() async throws {
         let stack = try await APITestStack.start(settings: APISettings(
             maxUploadBytes: 10 << 20, uploadTTL: .seconds(3600), downloadURLTTL: .seconds(300), bodyTimeout: .seconds(2)

@@ -46,6 +46,27 @@ public final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads one response head, byte by byte so nothing after it is taken
+    /// (an interim `100 Continue` is followed by the final response), and
+    /// returns its status; fails after `seconds` without one.
+    public func readHead(seconds: Int = 10) throws -> Int {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        defer {
+            var restored = timeval(tv_sec: 60, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &restored, socklen_t(MemoryLayout<timeval>.size))
+        }
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while !head.suffix(4).elementsEqual("\r\n\r\n".utf8) {
+            let n = recv(fd, &byte, 1, 0)
+            if n == 1 { head.append(byte) } else if n < 0, errno == EINTR { continue } else {
+                throw HTTPTestError("no response head within \(seconds) s")
+            }
+        }
+        return try Self.parse(head).status
+    }
+
     /// Reads until the server closes, then parses the response.
     public func readResponse() throws -> HTTPTestResponse {
         var data: [UInt8] = []

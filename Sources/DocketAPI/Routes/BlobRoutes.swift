@@ -38,8 +38,11 @@ struct BlobRoutes {
         let blobs = services.blobs
         let file = try await services.onDisk { UploadFile(try blobs.stage(key)) }
         do {
+            context.continueBody()
+            let started = ContinuousClock.now
             let sha256 = try await UploadReceiver(expectedBytes: expected, timeout: services.settings.bodyTimeout)
                 .receive(request.body, into: file)
+            let received = ContinuousClock.now
             try await services.postgres.transaction {
                 try Uploads.markStored(documentID: documentID, userID: claims.userID, sha256: sha256, in: $0)
             }
@@ -49,7 +52,11 @@ struct BlobRoutes {
                 try? await services.postgres.transaction { try Uploads.unstore(documentID: documentID, in: $0) }
                 throw error
             }
-            context.logger.info("upload stored", metadata: ["upload.id": "\(upload.id)", "upload.bytes": "\(expected)"])
+            context.logger.info("upload stored", metadata: [
+                "upload.id": "\(upload.id)", "upload.bytes": "\(expected)",
+                "upload.receive_ms": "\(Self.milliseconds(received - started))",
+                "upload.commit_ms": "\(Self.milliseconds(.now - received))",
+            ])
             services.metrics.recordUpload(outcome: "ok")
             return Status(.created, UploadStored(uploadId: upload.id.lowercasedString, sizeBytes: expected, sha256: sha256))
         } catch {
@@ -62,6 +69,11 @@ struct BlobRoutes {
             }
             throw error
         }
+    }
+
+    /// Whole milliseconds, for the log.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// The blob's bytes, or the range asked for (206); `HEAD` sends the headers only.

@@ -2,6 +2,7 @@ import DocketCore
 import DocketStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// What one request carries through the middleware to its route: the API
 /// key it presented, its request id, and JSON coding in the contract's
@@ -13,15 +14,23 @@ public struct APIContext: RequestContext {
     public var apiKey: APIKeySecret?
     /// On every log line (`hb.request.id`) and every response (`X-Request-Id`).
     public let requestID: String
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         if let id = source.logger[metadataKey: "hb.request.id"] {
             requestID = id.description
         } else {
             requestID = String(UInt64.random(in: 0...UInt64.max), radix: 16)
             logger[metadataKey: "hb.request.id"] = .string(requestID)
         }
+    }
+
+    /// Sends `100 Continue` if the request asked for it (`ExpectContinueHandler`):
+    /// the route calls it once it will read the body.
+    func continueBody() {
+        channel.triggerUserOutboundEvent(ExpectContinueHandler.Proceed(), promise: nil)
     }
 
     public var requestDecoder: JSONDecoder { APIJSON.decoder }

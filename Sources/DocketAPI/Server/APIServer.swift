@@ -39,7 +39,7 @@ public enum APIServer {
         Application(
             router: router(services),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [LargeReadsHandler()],
+                additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()],
                 idleTimeout: .seconds(Int64(2 * services.settings.bodyTimeout.components.seconds + 5))
             )),
             configuration: .init(address: .hostname(host, port: port), serverName: "docket-api"),
