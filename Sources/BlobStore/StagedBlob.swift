@@ -9,6 +9,10 @@ public final class StagedBlob {
     private let finalPath: String
     private var finished = false
     public private(set) var bytesWritten: Int64 = 0
+    /// Bytes before this offset are already on their way to disk.
+    private var writebackStarted: Int64 = 0
+    /// How much is written before its writeback is started.
+    static let writebackStep: Int64 = 8 << 20
 
     init(file: FileDescriptor, stagingPath: String, finalPath: String) {
         self.file = file
@@ -16,7 +20,14 @@ public final class StagedBlob {
         self.finalPath = finalPath
     }
 
-    /// Appends `bytes` (all of them, retrying short writes and EINTR).
+    /// Reserves room for `bytes` in advance (a PUT knows its exact size).
+    public func preallocate(_ bytes: Int64) {
+        file.preallocate(length: bytes)
+    }
+
+    /// Appends `bytes` (all of them, retrying short writes and EINTR). Every
+    /// 8 MiB the disk starts writing what came before, while more arrives:
+    /// left to `commit`'s fsync, 100 MiB waited 40-50 ms there.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         precondition(!finished, "write after commit or abort")
         var offset = 0
@@ -29,6 +40,10 @@ public final class StagedBlob {
             offset += written
         }
         bytesWritten += Int64(bytes.count)
+        if bytesWritten - writebackStarted >= Self.writebackStep {
+            file.startWriteback(offset: writebackStarted, length: bytesWritten - writebackStarted)
+            writebackStarted = bytesWritten
+        }
     }
 
     /// Makes the bytes the blob: fsync the file, rename it over the final

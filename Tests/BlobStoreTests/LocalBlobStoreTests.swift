@@ -34,6 +34,22 @@ import Testing
         #expect(try store.stagingFiles().isEmpty)
     }
 
+    /// Preallocated for more than comes (a PUT cut short) and written past
+    /// several writeback steps: the file holds exactly what was written.
+    @Test func aPreallocatedBlobHoldsExactlyItsBytes() throws {
+        let key = BlobKey.original(user: UUID(), document: UUID())
+        let staged = try store.stage(key)
+        staged.preallocate(64 << 20)
+        // A pattern that differs from one 64 KiB to the next.
+        let bytes = (0..<(12 << 20) + 12_345).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 16) }
+        for start in stride(from: 0, to: bytes.count, by: 1 << 20) {
+            try bytes[start..<min(start + (1 << 20), bytes.count)].withUnsafeBytes { try staged.write($0) }
+        }
+        try staged.commit()
+        #expect(try store.size(of: key) == Int64(bytes.count))
+        #expect(try contents(key) == bytes)
+    }
+
     /// A document's folder goes whole: original, thumbnails, a staging
     /// file a crash left; the user's other documents stay; twice is fine.
     @Test func deletingADocumentRemovesItsFolderOnly() throws {

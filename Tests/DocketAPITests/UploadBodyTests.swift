@@ -119,6 +119,25 @@ import Testing
         try await stack.stop()
     }
 
+    /// Many 1 MiB batches written and hashed in two lanes: the stored file
+    /// and the SHA-256 are the body's, in order.
+    @Test func aLargeBodyIsStoredWholeAndInOrder() async throws {
+        let stack = try await APITestStack.start()
+        let body = PDFFixtures.pdfNoise(9_500_000)
+        let (key, url) = try await pending(stack, size: body.count)
+        let stored = try await stack.put(url, body)
+        #expect(stored.status == 201, "\(stored.text)")
+        #expect(try stored.json()["sha256"] as? String == SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined())
+        let document = try #require(try await stack.json("GET", "/v1/documents", key: key).json()["items"] as? [[String: Any]])
+        let id = try #require(document.first?["id"] as? String)
+        #expect(try await stack.json("POST", "/v1/uploads/\(try #require(stored.json()["upload_id"] as? String))/complete", key: key).status == 202)
+        let link = try await stack.json("POST", "/v1/documents/\(id)/download-url", key: key, ["variant": "original"]).json()
+        let downloaded = try await stack.get(try #require(link["url"] as? String))
+        #expect(downloaded.status == 200)
+        #expect(downloaded.body == body)
+        try await stack.stop()
+    }
+
     @Test func aStalledBodyIs408() async throws {
         let stack = try await APITestStack.start(settings: APISettings(
             maxUploadBytes: 10 << 20, uploadTTL: .seconds(3600), downloadURLTTL: .seconds(300), bodyTimeout: .seconds(2)

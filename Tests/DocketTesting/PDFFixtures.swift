@@ -72,6 +72,29 @@ extension PDFFixtures {
         return Array((head + (0..<max(0, count - head.count)).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }).prefix(count))
     }
 
+    /// `%PDF-` then `count - 5` bytes of deterministic noise (xorshift64):
+    /// a body whose pieces, swapped or repeated, change its hash.
+    public static func pdfNoise(_ count: Int) -> [UInt8] {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var index = 0
+            while index < count {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                var word = state
+                for _ in 0..<min(8, count - index) {
+                    buffer[index] = UInt8(truncatingIfNeeded: word)
+                    word >>= 8
+                    index += 1
+                }
+            }
+            initialized = count
+        }
+        bytes.replaceSubrange(0..<min(5, count), with: Array("%PDF-".utf8).prefix(count))
+        return bytes
+    }
+
     /// A well-formed PDF whose page tree holds no pages.
     public static func zeroPages(_ path: String) throws {
         try raw(path, objects: ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"])

@@ -36,7 +36,7 @@ struct BlobRoutes {
             throw DocketError(.bodyTooLarge, "Content-Length \(declared) is over the declared size_bytes \(expected)")
         }
         let blobs = services.blobs
-        let file = try await services.onDisk { UploadFile(try blobs.stage(key)) }
+        let file = try await services.onDisk { UploadFile(try blobs.stage(key), expectedBytes: expected) }
         do {
             context.continueBody()
             let started = ContinuousClock.now

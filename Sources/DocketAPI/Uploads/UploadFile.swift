@@ -2,17 +2,25 @@ import BlobStore
 import Crypto
 import Foundation
 
-/// One PUT's staging file and the SHA-256 of what went into it. Used by one
-/// task at a time, and touched only inside thread-pool hops (its calls
-/// block on the disk), hence `@unchecked Sendable`.
+/// One PUT's staging file and the SHA-256 of what went into it, touched
+/// only inside thread-pool hops (its calls block on the disk or the CPU),
+/// hence `@unchecked Sendable`: one hop at a time writes and one hashes,
+/// side by side, and they share no state.
 final class UploadFile: @unchecked Sendable {
     private let staged: StagedBlob
     private var hasher = SHA256()
 
-    init(_ staged: StagedBlob) { self.staged = staged }
+    /// `expectedBytes`: the declared size, reserved on disk at once.
+    init(_ staged: StagedBlob, expectedBytes: Int64) {
+        self.staged = staged
+        staged.preallocate(expectedBytes)
+    }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
         try staged.write(bytes)
+    }
+
+    func hash(_ bytes: UnsafeRawBufferPointer) {
         hasher.update(bufferPointer: bytes)
     }
 
