@@ -40,8 +40,9 @@ import Testing
         let key = BlobKey.original(user: UUID(), document: UUID())
         let staged = try store.stage(key)
         staged.preallocate(64 << 20)
-        // A pattern that differs from one 64 KiB to the next.
-        let bytes = (0..<(12 << 20) + 12_345).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 16) }
+        // Past one writeback step (8 MiB), in a pattern no two words share.
+        let words = (0..<((9 << 20) + 12_345) / 4).map { UInt32(truncatingIfNeeded: $0) &* 2_654_435_761 }
+        let bytes = words.withUnsafeBytes { Array($0) }
         for start in stride(from: 0, to: bytes.count, by: 1 << 20) {
             try bytes[start..<min(start + (1 << 20), bytes.count)].withUnsafeBytes { try staged.write($0) }
         }

@@ -123,7 +123,7 @@ import Testing
     /// and the SHA-256 are the body's, in order.
     @Test func aLargeBodyIsStoredWholeAndInOrder() async throws {
         let stack = try await APITestStack.start()
-        let body = PDFFixtures.pdfNoise(9_500_000)
+        let body = PDFFixtures.pdfNoise(6_500_000)  // seven 1 MiB batches: past the four in flight
         let (key, url) = try await pending(stack, size: body.count)
         let stored = try await stack.put(url, body)
         #expect(stored.status == 201, "\(stored.text)")

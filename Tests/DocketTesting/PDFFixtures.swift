@@ -76,21 +76,13 @@ extension PDFFixtures {
     /// a body whose pieces, swapped or repeated, change its hash.
     public static func pdfNoise(_ count: Int) -> [UInt8] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var index = 0
-            while index < count {
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                var word = state
-                for _ in 0..<min(8, count - index) {
-                    buffer[index] = UInt8(truncatingIfNeeded: word)
-                    word >>= 8
-                    index += 1
-                }
-            }
-            initialized = count
+        let words = (0..<(count + 7) / 8).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
         }
+        var bytes = words.withUnsafeBytes { Array($0.prefix(count)) }
         bytes.replaceSubrange(0..<min(5, count), with: Array("%PDF-".utf8).prefix(count))
         return bytes
     }

@@ -107,7 +107,8 @@ docket_start_postgres() {
       || { docket_log "initdb failed; see $dir/../initdb.log"; return 1; }
   fi
   port=$(docket_free_port)
-  local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  # 400: the test suite runs its suites at once, each API stack with a pool and a LISTEN connection.
+  local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400"
   [ "$mode" = "fast" ] && options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   docket_as_postgres "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/postgres.log" -o "$options" -w -t 60 start >/dev/null \
     || { docket_log "PostgreSQL did not start; see $dir/postgres.log"; return 1; }
