@@ -4,22 +4,40 @@ import RedisClient
 /// the Redis server's clock (`TIME`), so workers' clocks never matter.
 enum DispatchScripts {
     /// KEYS: known, ready, scheduled, attempts. ARGV: triples (id, due ms or 0, attempts so far).
-    /// Adds each id not already known; returns how many were new.
+    /// Adds each id not already known (nor earlier in ARGV); returns how
+    /// many were new. A thousand jobs at a time with one SMISMEMBER, SADD,
+    /// HSET and RPUSH each: a call per job was three quarters of Redis's
+    /// time while a batch enqueue ran (Redis 6.2 or later).
     static let publish = RedisScript("""
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local added = 0
-        for i = 1, #ARGV, 3 do
-          local id = ARGV[i]
-          if redis.call('SADD', KEYS[1], id) == 1 then
-            redis.call('HSET', KEYS[4], id, ARGV[i + 2])
-            local due = tonumber(ARGV[i + 1])
-            if due > now then
-              redis.call('ZADD', KEYS[3], due, id)
-            else
-              redis.call('RPUSH', KEYS[2], id)
+        local seen = {}
+        for start = 1, #ARGV, 3000 do
+          local ids = {}
+          for i = start, math.min(start + 2999, #ARGV), 3 do ids[#ids + 1] = ARGV[i] end
+          local known = redis.call('SMISMEMBER', KEYS[1], unpack(ids))
+          local fresh, attempts, ready = {}, {}, {}
+          for n, id in ipairs(ids) do
+            if known[n] == 0 and not seen[id] then
+              seen[id] = true
+              local i = start + (n - 1) * 3
+              fresh[#fresh + 1] = id
+              attempts[#attempts + 1] = id
+              attempts[#attempts + 1] = ARGV[i + 2]
+              local due = tonumber(ARGV[i + 1])
+              if due > now then
+                redis.call('ZADD', KEYS[3], due, id)
+              else
+                ready[#ready + 1] = id
+              end
             end
-            added = added + 1
+          end
+          if #fresh > 0 then
+            redis.call('SADD', KEYS[1], unpack(fresh))
+            redis.call('HSET', KEYS[4], unpack(attempts))
+            if #ready > 0 then redis.call('RPUSH', KEYS[2], unpack(ready)) end
+            added = added + #fresh
           end
         end
         return added

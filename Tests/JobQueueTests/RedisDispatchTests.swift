@@ -25,6 +25,25 @@ import Testing
         #expect(depth.ready == 25)
     }
 
+    /// Past the script's 1,000-job chunks, with repeats inside and across
+    /// chunks: each job once, in order, its attempts kept, later ones scheduled.
+    @Test func aLargeBatchIsPublishedOnceEachInOrder() async throws {
+        let redis = try await connection()
+        let ready = (0..<2_495).map { PublishedJob(id: UUIDv7.make(), attemptsSoFar: $0 % 7 == 0 ? 1 : 0) }
+        let later = (0..<5).map { _ in PublishedJob(id: UUIDv7.make(), runAt: Date().addingTimeInterval(60)) }
+        let batch = Array(ready[..<1_200]) + later + Array(ready[1_200...]) + Array(ready[..<10]) + [ready[1_500]]
+        let dispatch = self.dispatch
+        let (added, depth, claimed) = try await redis.withSession { session in
+            let added = try dispatch.publish(batch, in: session)
+            let depth = try dispatch.depth(in: session)
+            return (added, depth, try dispatch.claim(owner: "w1", max: 3_000, lease: .seconds(30), in: session))
+        }
+        #expect(added == 2_500)
+        #expect(depth.ready == 2_495 && depth.scheduled == 5)
+        #expect(claimed.map(\.id) == ready.map(\.id))
+        #expect(claimed.map(\.attempt) == ready.map { $0.attemptsSoFar + 1 })
+    }
+
     @Test func aClaimLeasesSeveralJobsInOrderWithOwnerAndAttempt() async throws {
         let redis = try await connection()
         let jobs = (0..<25).map { _ in PublishedJob(id: UUIDv7.make()) }
