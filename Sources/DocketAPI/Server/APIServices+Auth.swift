@@ -12,13 +12,7 @@ extension APIServices {
         _ context: APIContext, role: APIKeyRole? = nil,
         _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R
     ) async throws -> R {
-        let (key, known, ticket) = try prepare(context, role: role)
-        let (principal, result) = try await postgres.withSession { session in
-            let principal = try known ?? Self.authenticate(key, role: role, in: session)
-            return (principal, try body(principal, session))
-        }
-        remember(principal, for: key, known: known, ticket: ticket)
-        return result
+        try await authenticated(context, role: role, inTransaction: false, body)
     }
 
     /// `session`, inside a transaction (an unknown key is checked in it too).
@@ -26,13 +20,29 @@ extension APIServices {
         _ context: APIContext, role: APIKeyRole? = nil,
         _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R
     ) async throws -> R {
+        try await authenticated(context, role: role, inTransaction: true, body)
+    }
+
+    /// Runs `body` in one Postgres hop, with the key checked from memory
+    /// or, for a key not seen before, in that hop and then remembered.
+    private func authenticated<R: Sendable>(
+        _ context: APIContext, role: APIKeyRole?, inTransaction: Bool,
+        _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R
+    ) async throws -> R {
         let (key, known, ticket) = try prepare(context, role: role)
-        let (principal, result) = try await postgres.transaction { session in
-            let principal = try known ?? Self.authenticate(key, role: role, in: session)
-            return (principal, try body(principal, session))
-        }
-        remember(principal, for: key, known: known, ticket: ticket)
+        let (principal, result) = inTransaction
+            ? try await postgres.transaction { try Self.run(body, key: key, known: known, role: role, in: $0) }
+            : try await postgres.withSession { try Self.run(body, key: key, known: known, role: role, in: $0) }
+        if known == nil { caches.principals.store(principal, for: key.sha256, ticket: ticket) }
         return result
+    }
+
+    private static func run<R: Sendable>(
+        _ body: @Sendable (Principal, borrowing PostgresSession) throws -> R,
+        key: APIKeySecret, known: Principal?, role: APIKeyRole?, in session: borrowing PostgresSession
+    ) throws -> (Principal, R) {
+        let principal = try known ?? authenticate(key, role: role, in: session)
+        return (principal, try body(principal, session))
     }
 
     /// The principal of a key seen before, without Postgres; nil when it
@@ -49,12 +59,6 @@ extension APIServices {
         guard let known = caches.principals.value(for: key.sha256) else { return (key, nil, ticket) }
         try Self.require(role, of: known)
         return (key, known, ticket)
-    }
-
-    private func remember(
-        _ principal: Principal, for key: APIKeySecret, known: Principal?, ticket: NotifiedCache<Data, Principal>.Ticket
-    ) {
-        if known == nil { caches.principals.store(principal, for: key.sha256, ticket: ticket) }
     }
 
     private static func authenticate(
