@@ -85,8 +85,14 @@ import Testing
         let pool = PostgresPool(configuration: configuration)
         let admin = try await PostgresConnection.connect(configuration: configuration)
         let pid = try await pool.withSession { $0.backendPID }
+        // Killed once the statement runs, however long a loaded machine
+        // takes to send it (a fixed pause could kill the idle session first).
         let killer = Task {
-            try await Task.sleep(for: .milliseconds(200))
+            try await eventually("pg_sleep running", within: 4) {
+                try await admin.query(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep%'", pid
+                ).scalar(Int.self) == 1
+            }
             try await admin.query("SELECT pg_terminate_backend($1::int)", pid)
         }
         let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT pg_sleep(5)") }

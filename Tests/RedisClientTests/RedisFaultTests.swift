@@ -66,7 +66,11 @@ import Testing
         let blocking = try await RedisConnection.connect(configuration: base.forBlockingCommands(upTo: .seconds(5)))
         let pusher = try await RedisConnection.connect(configuration: base)
         let waiter = Task { try await blocking.send("BLMOVE", keys("src"), keys("dst"), "LEFT", "RIGHT", 5) }
-        try await Task.sleep(for: .milliseconds(100))
+        // Pushed once the server holds the waiter blocked, however long a
+        // loaded machine takes to send it (a fixed pause raced it).
+        try await eventually("BLMOVE blocked", within: 4) {
+            try await pusher.send("CLIENT", "LIST").string?.contains("cmd=blmove") == true
+        }
         try await pusher.send("RPUSH", keys("src"), "job-1")
         #expect(try await waiter.value.string == "job-1")
     }
