@@ -76,15 +76,28 @@ extension PDFFixtures {
     /// a body whose pieces, swapped or repeated, change its hash.
     public static func pdfNoise(_ count: Int) -> [UInt8] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let words = (0..<(count + 7) / 8).map { _ in
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
+        var bytes = [UInt8](repeating: 0, count: (count + 7) / 8 * 8)
+        bytes.withUnsafeMutableBytes { raw in
+            // Word stores: cheap even in a debug build, where a generic
+            // byte-by-byte copy held a cooperative thread for seconds.
+            for offset in stride(from: 0, to: raw.count, by: 8) {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                raw.storeBytes(of: state, toByteOffset: offset, as: UInt64.self)
+            }
         }
-        var bytes = words.withUnsafeBytes { Array($0.prefix(count)) }
+        bytes.removeLast(bytes.count - count)
         bytes.replaceSubrange(0..<min(5, count), with: Array("%PDF-".utf8).prefix(count))
         return bytes
+    }
+
+    /// Whether two byte arrays are equal, by memcmp (a debug build's `==`
+    /// on millions of bytes is slow enough to starve other tests).
+    public static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
     }
 
     /// A well-formed PDF whose page tree holds no pages.
