@@ -49,7 +49,7 @@ struct DocketAPIMain {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: application),
-                .init(service: services.caches.invalidation(postgres: postgres.configuration, logger: logger)),
+                .init(service: services.caches.invalidation(postgres: postgres, logger: logger)),
                 .init(service: OutboxRelay(postgres: postgres, redis: redis, tally: tally, bell: bell, logger: logger)),
                 .init(service: Reconciler(postgres: postgres, redis: redis, logger: logger)),
                 .init(service: JobTallyFlusher(tally: tally, redis: redis, logger: logger)),

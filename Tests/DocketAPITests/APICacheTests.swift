@@ -66,6 +66,27 @@ import Testing
         try await stack.stop()
     }
 
+    /// A database without migration 0008's triggers would never tell the
+    /// server of a revoke: checked at every connect, nothing is kept then.
+    @Test func withoutTheTriggersNothingIsKept() async throws {
+        let stack = try await APITestStack.start()
+        let (key, _) = try await stack.key()
+        try await expectCached(key, stack)
+        try await stack.postgres.query("DROP TRIGGER api_keys_notify_principals ON api_keys")
+        try await stack.postgres.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()"
+        )
+        try await eventually("the cache emptied", within: 5) { stack.caches.principals.count == 0 }
+        // The listener is back within ~0.1 s; over a second of requests nothing is kept.
+        for _ in 0..<20 {
+            #expect(try await stack.json("GET", "/v1/quota", key: key).status == 200)
+            #expect(stack.caches.principals.count == 0)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await stack.stop()
+    }
+
     /// Requests with `key` until the server keeps its principal (the
     /// listener connects in the background after start).
     private func expectCached(_ key: String, _ stack: APITestStack) async throws {

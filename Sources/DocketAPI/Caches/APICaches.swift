@@ -28,10 +28,14 @@ public struct APICaches: Sendable {
     public init() {}
 
     /// The Service that keeps the caches honest: it LISTENs for the
-    /// triggers' notifications; while it does not run, nothing is cached.
-    public func invalidation(postgres: PostgresConfiguration, logger: Logger) -> some Service {
+    /// triggers' notifications; while it does not run, or the triggers are
+    /// missing (a database not migrated to 0008), nothing is cached.
+    public func invalidation(postgres: PostgresPool, logger: Logger) -> some Service {
         Invalidation(caches: self, postgres: postgres, logger: logger)
     }
+
+    /// The triggers of migration 0008 that send the notifications.
+    static let triggers = ["api_keys_notify_principals", "users_notify_principals", "documents_notify_deleted", "documents_notify_removed"]
 
     func apply(_ event: PostgresListenerEvent) {
         switch event {
@@ -50,17 +54,36 @@ public struct APICaches: Sendable {
 
     private struct Invalidation: Service {
         let caches: APICaches
-        let postgres: PostgresConfiguration
+        let postgres: PostgresPool
         let logger: Logger
 
         func run() async {
             let events = PostgresListener.events(
-                configuration: postgres, channels: [APICaches.principalsChannel, APICaches.documentsChannel], logger: logger
+                configuration: postgres.configuration,
+                channels: [APICaches.principalsChannel, APICaches.documentsChannel], logger: logger
             )
             await cancelWhenGracefulShutdown {
-                for await event in events { caches.apply(event) }
+                for await event in events {
+                    if event == .listening, await !triggersInstalled() { continue }
+                    caches.apply(event)
+                }
             }
             caches.apply(.disconnected)
+        }
+
+        /// Checked at every (re)connect: without the triggers no change would be heard.
+        private func triggersInstalled() async -> Bool {
+            let names = APICaches.triggers.map { "'\($0)'" }.joined(separator: ", ")
+            do {
+                let found = try await postgres.query(
+                    "SELECT count(DISTINCT tgname) FROM pg_trigger WHERE tgname IN (\(names)) AND NOT tgisinternal"
+                ).scalar(Int.self)
+                if found == APICaches.triggers.count { return true }
+                logger.warning("docket-api keeps nothing in memory: the cache triggers are missing; run docketctl migrate")
+            } catch {
+                logger.warning("docket-api keeps nothing in memory: cannot check the cache triggers", metadata: ["error": "\(error)"])
+            }
+            return false
         }
     }
 }

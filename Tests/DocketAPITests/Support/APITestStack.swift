@@ -56,7 +56,7 @@ struct APITestStack {
         }
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: application),
-            .init(service: services.caches.invalidation(postgres: postgres.configuration, logger: quiet)),
+            .init(service: services.caches.invalidation(postgres: postgres, logger: quiet)),
         ]
         if relay {
             var relayConfiguration = OutboxRelay.Configuration()
