@@ -88,7 +88,7 @@ public struct Reconciler: Service {
     /// True for the one replica whose SET NX won this interval.
     private func acquireTurn() async throws -> Bool {
         let reply = try await redis.send(
-            "SET", Reconciler.lockKey, owner, "NX", "PX", RedisDispatch.milliseconds(configuration.interval)
+            "SET", Reconciler.lockKey, owner, "NX", "PX", configuration.interval.wholeMilliseconds
         )
         return reply == .status("OK")
     }

@@ -45,7 +45,7 @@ public struct RedisDispatch: Sendable {
         let reply = try session.eval(
             DispatchScripts.claim,
             keys: [keys.ready, keys.scheduled, keys.leased, keys.lease, keys.attempts, keys.known, keys.parked(for: owner)],
-            arguments: [owner, max, RedisDispatch.milliseconds(lease), 1000]
+            arguments: [owner, max, lease.wholeMilliseconds, 1000]
         )
         guard let values = reply.array else {
             throw RedisError(.unexpectedReply, "claim returned \(reply)")
@@ -67,7 +67,7 @@ public struct RedisDispatch: Sendable {
     /// exceeds `timeout` (`RedisConfiguration.forBlockingCommands`).
     /// Returns whether a job arrived.
     public func waitForReady(owner: String, timeout: Duration, in session: borrowing RedisSession) throws -> Bool {
-        let seconds = String(format: "%.3f", Double(RedisDispatch.milliseconds(timeout)) / 1000)
+        let seconds = String(format: "%.3f", Double(timeout.wholeMilliseconds) / 1000)
         let reply = try session.send("BLMOVE", keys.ready, keys.parked(for: owner), "LEFT", "RIGHT", seconds)
         return !reply.isNull
     }
@@ -78,7 +78,7 @@ public struct RedisDispatch: Sendable {
         guard !jobs.isEmpty else { return [] }
         let reply = try session.eval(
             DispatchScripts.extend, keys: [keys.leased, keys.lease],
-            arguments: [RedisDispatch.milliseconds(lease)] + RedisDispatch.pairs(jobs)
+            arguments: [lease.wholeMilliseconds] + RedisDispatch.pairs(jobs)
         )
         return (reply.array ?? []).compactMap { $0.string.flatMap(UUID.init(uuidString:)) }
     }
@@ -100,7 +100,7 @@ public struct RedisDispatch: Sendable {
     public func retry(_ job: ClaimedJob, after delay: Duration, in session: borrowing RedisSession) throws -> Bool {
         let reply = try session.eval(
             DispatchScripts.retry, keys: [keys.leased, keys.lease, keys.scheduled],
-            arguments: [job.key, job.token, RedisDispatch.milliseconds(delay)]
+            arguments: [job.key, job.token, delay.wholeMilliseconds]
         )
         return reply.int == 1
     }
@@ -127,10 +127,5 @@ public struct RedisDispatch: Sendable {
 
     private static func pairs(_ jobs: [ClaimedJob]) -> [any RedisArgument] {
         jobs.flatMap { [$0.key, $0.token] as [any RedisArgument] }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -24,7 +24,7 @@ public enum WorkerRegistry {
                 "concurrency", concurrency, "running", running.map(\.key).joined(separator: ","),
                 "heartbeat", Int(Date().timeIntervalSince1970 * 1000),
             ]),
-            RedisCommand("PEXPIRE", key, RedisDispatch.milliseconds(ttl)),
+            RedisCommand("PEXPIRE", key, ttl.wholeMilliseconds),
             RedisCommand("SADD", index, workerID),
         ])
     }

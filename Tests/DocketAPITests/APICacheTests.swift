@@ -16,9 +16,7 @@ import Testing
         // Revoked by another program, as `docketctl keys revoke` does.
         let keyID = try await stack.postgres.query("SELECT id FROM api_keys WHERE user_id = $1", userID).scalar(UUID.self)!
         _ = try await stack.postgres.transaction { try APIKeys.revoke(id: keyID, in: $0) }
-        try await eventually("the revoked key refused", within: 5) {
-            try await stack.json("GET", "/v1/quota", key: key).errorCode == "unauthorized"
-        }
+        try await stack.expectRefusedSoon(key)
         #expect(stack.caches.principals.count == 0)
         try await stack.stop()
     }
@@ -60,9 +58,7 @@ import Testing
         try await eventually("the cache emptied", within: 5) { stack.caches.principals.count == 0 }
         try await expectCached(key, stack)  // listening again
         try await stack.postgres.query("UPDATE api_keys SET revoked_at = now() WHERE user_id = $1", userID)
-        try await eventually("the revoked key refused after the reconnect", within: 5) {
-            try await stack.json("GET", "/v1/quota", key: key).errorCode == "unauthorized"
-        }
+        try await stack.expectRefusedSoon(key, "the revoked key refused after the reconnect")
         try await stack.stop()
     }
 

@@ -34,9 +34,7 @@ import Testing
         // Revoked: refused once the revoke's NOTIFY is heard (APICacheTests times it).
         let keyID = try await stack.postgres.query("SELECT id FROM api_keys ORDER BY created_at LIMIT 1").scalar(UUID.self)!
         try await stack.postgres.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", keyID)
-        try await eventually("the revoked key refused", within: 5) {
-            try await stack.json("GET", "/v1/quota", key: alice).errorCode == "unauthorized"
-        }
+        try await stack.expectRefusedSoon(alice)
         try await stack.stop()
     }
 

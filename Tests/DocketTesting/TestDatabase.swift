@@ -29,6 +29,18 @@ public struct TestDatabase: Sendable {
         return database
     }
 
+    /// Runs `body` with a connection to a fresh empty database, then closes
+    /// it and drops the database, also when `body` throws.
+    public static func withConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+        let database = try await create()
+        let connection = try await PostgresConnection.connect(configuration: database.configuration)
+        let outcome: Result<Void, any Error>
+        do { outcome = .success(try await body(connection)) } catch { outcome = .failure(error) }
+        await connection.close()
+        try await database.drop()
+        try outcome.get()
+    }
+
     /// Drops the database, first ending any session still connected to it.
     public func drop() async throws {
         let admin = PostgresConnection(configuration: PostgresConfiguration(try TestEnvironment.databaseURL()))

@@ -54,8 +54,8 @@ struct BlobRoutes {
             }
             context.logger.info("upload stored", metadata: [
                 "upload.id": "\(upload.id)", "upload.bytes": "\(expected)",
-                "upload.receive_ms": "\(Self.milliseconds(received - started))",
-                "upload.commit_ms": "\(Self.milliseconds(.now - received))",
+                "upload.receive_ms": "\((received - started).wholeMilliseconds)",
+                "upload.commit_ms": "\((ContinuousClock.now - received).wholeMilliseconds)",
             ])
             services.metrics.recordUpload(outcome: "ok")
             return Status(.created, UploadStored(uploadId: upload.id.lowercasedString, sizeBytes: expected, sha256: sha256))
@@ -69,11 +69,6 @@ struct BlobRoutes {
             }
             throw error
         }
-    }
-
-    /// Whole milliseconds, for the log.
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// The blob's bytes, or the range asked for (206); `HEAD` sends the headers only.

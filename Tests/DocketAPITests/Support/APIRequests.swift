@@ -24,6 +24,14 @@ extension APITestStack {
         try await client.uploadDocument(key: key, bytes: bytes)
     }
 
+    /// Waits (5 s at most) until `key` is refused with `unauthorized`: a
+    /// revoke reaches the server's key cache by NOTIFY, a moment after its commit.
+    func expectRefusedSoon(_ key: String, _ what: String = "the revoked key refused") async throws {
+        try await eventually(what, within: 5) {
+            try await json("GET", "/v1/quota", key: key).errorCode == "unauthorized"
+        }
+    }
+
     static func pathAndQuery(_ url: String) -> String { HTTPTestClient.pathAndQuery(url) }
 
     /// A small PDF-looking body: `%PDF-` then filler.
