@@ -77,7 +77,7 @@ public enum JobAdmin {
     ) throws -> ActionResult {
         try act(on: id, action: "requeue", allowed: [.dead], actor: actor, reason: reason, in: session) { session in
             try session.query("\(requeueUpdate) WHERE id = $1", id)
-            try session.query("INSERT INTO job_outbox (job_id) VALUES ($1) ON CONFLICT DO NOTHING", id)
+            try session.query("INSERT INTO job_outbox (job_ids) VALUES (ARRAY[$1::uuid])", id)
             try session.query("SELECT pg_notify($1, '')", JobLedger.notifyChannel)
         }
     }
@@ -98,7 +98,7 @@ public enum JobAdmin {
             """
             WITH picked AS (SELECT id FROM jobs WHERE \(match) FOR UPDATE),
                  moved AS (\(requeueUpdate) FROM picked WHERE jobs.id = picked.id RETURNING jobs.id),
-                 outbox AS (INSERT INTO job_outbox (job_id) SELECT id FROM moved ON CONFLICT DO NOTHING)
+                 outbox AS (\(JobLedger.outboxInsert(from: "moved")))
             INSERT INTO job_events (job_id, actor, action, reason)
             SELECT id, $3, 'requeue', $4 FROM moved
             """,

@@ -8,7 +8,7 @@ public enum JobLedger {
     public static let notifyChannel = "docket_jobs"
 
     /// Enqueues `jobs` inside the caller's transaction: one statement for
-    /// the whole batch (the ledger rows, their `job_outbox` entries, and a
+    /// the whole batch (the ledger rows, their `job_outbox` rows, and a
     /// NOTIFY that Postgres delivers only at commit, sent once: a
     /// MATERIALIZED CTE is evaluated once, where `EXISTS (SELECT
     /// pg_notify(…))` was planned away without ever calling it). A
@@ -28,27 +28,42 @@ public enum JobLedger {
         // one INSERT … ON CONFLICT.
         let copied = jobs.count >= copyThreshold ? batch.filter { $0.job.dedupeKey == nil } : []
         let inserted = copied.isEmpty ? batch : batch.filter { $0.job.dedupeKey != nil }
-        var written = Set<UUID>()
+        // Each job written, with its outbox row.
+        var written: [UUID: Int] = [:]
         if !copied.isEmpty {
-            try copy(copied, now: now, in: session)
-            written.formUnion(copied.map(\.id))
+            written.merge(try copy(copied, now: now, in: session)) { first, _ in first }
         }
         if !inserted.isEmpty {
-            written.formUnion(try insert(inserted, now: now, in: session))
+            written.merge(try insert(inserted, now: now, in: session)) { first, _ in first }
         }
         return batch.compactMap { id, job in
-            written.contains(id) ? EnqueuedJob(id: id, kind: job.kind, runAt: job.runAt) : nil
+            written[id].map { EnqueuedJob(id: id, kind: job.kind, runAt: job.runAt, outboxRow: $0) }
         }
     }
 
     /// Batches at least this large send their jobs without a dedupe key by COPY.
     static let copyThreshold = 64
 
+    /// The most job ids one `job_outbox` row holds (migration 0009).
+    static let outboxRowJobs = 100
+
+    /// An INSERT of the ids in `source` (a relation with an `id` column)
+    /// into `job_outbox`, `outboxRowJobs` to a row in id order, rows in
+    /// that order too (the relay publishes by row id).
+    static func outboxInsert(from source: String) -> String {
+        """
+        INSERT INTO job_outbox (job_ids)
+        SELECT array_agg(id ORDER BY id)
+        FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / \(outboxRowJobs) AS chunk FROM \(source)) listed
+        GROUP BY chunk ORDER BY chunk
+        """
+    }
+
     /// One statement for the batch: the ledger rows, their `job_outbox`
-    /// entries, and the NOTIFY. Returns the ids written.
+    /// rows, and the NOTIFY. Returns the ids written, each with its outbox row.
     private static func insert(
         _ batch: [(id: UUID, job: NewJob)], now: Date, in session: borrowing PostgresSession
-    ) throws -> [UUID] {
+    ) throws -> [UUID: Int] {
         let jobs = batch.map(\.job)
         let rows = try session.query(
             """
@@ -62,24 +77,26 @@ public enum JobLedger {
                 DO NOTHING
                 RETURNING id
             ), outbox AS (
-                INSERT INTO job_outbox (job_id) SELECT id FROM written
+                \(outboxInsert(from: "written"))
+                RETURNING id, job_ids
             ), notified AS MATERIALIZED (
                 SELECT pg_notify($9, '')
             )
-            SELECT written.id FROM written, notified
+            SELECT unnest(outbox.job_ids), outbox.id FROM outbox, notified
             """,
             batch.map(\.id), jobs.map(\.kind.rawValue), jobs.map(\.payload), jobs.map(\.maxAttempts),
             jobs.map { $0.runAt ?? now }, jobs.map(\.priority), jobs.map(\.dedupeKey),
             jobs.map { $0.documentID?.uuidString }, notifyChannel
         )
-        return try rows.map { try $0.decode(0, as: UUID.self) }
+        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.decode(0, as: UUID.self), try $0.decode(1, as: Int.self)) })
     }
 
     /// COPY for the ledger rows (ids ascending, as made), then one
-    /// statement for their `job_outbox` entries and the NOTIFY.
+    /// statement for their `job_outbox` rows and the NOTIFY. Returns the
+    /// ids written (all), each with its outbox row.
     private static func copy(
         _ batch: [(id: UUID, job: NewJob)], now: Date, in session: borrowing PostgresSession
-    ) throws {
+    ) throws -> [UUID: Int] {
         var rows = PostgresCopyRows(capacity: batch.count * 96)
         for (id, job) in batch {
             rows.append(id)
@@ -94,16 +111,29 @@ public enum JobLedger {
         try session.copy(
             "COPY jobs (id, kind, payload, max_attempts, run_at, priority, document_id) FROM STDIN", rows: rows
         )
-        try session.query(
+        // The rows come back with their first job: the jobs after it, up
+        // to the next row's first, are that row's (ids ascending, as made).
+        let outboxRows = try session.query(
             """
             WITH outbox AS (
-                INSERT INTO job_outbox (job_id) SELECT unnest($1::uuid[])
+                \(outboxInsert(from: "unnest($1::uuid[]) AS copied(id)"))
+                RETURNING id, job_ids[1] AS first
             ), notified AS MATERIALIZED (
                 SELECT pg_notify($2, '')
             )
-            SELECT 1 FROM notified
+            SELECT outbox.first, outbox.id FROM outbox, notified
             """,
             batch.map(\.id), notifyChannel
         )
+        let firsts = try Dictionary(uniqueKeysWithValues: outboxRows.map { (try $0.decode(0, as: UUID.self), try $0.decode(1, as: Int.self)) })
+        var written: [UUID: Int] = [:]
+        written.reserveCapacity(batch.count)
+        var row: Int?
+        for (id, _) in batch {
+            if let first = firsts[id] { row = first }
+            guard let row else { throw PostgresError(.decoding, "job_outbox returned no row starting at the batch's first job") }
+            written[id] = row
+        }
+        return written
     }
 }

@@ -38,4 +38,8 @@ public struct EnqueuedJob: Sendable {
     /// millisecond ahead of Redis's when published this fast, and the job
     /// would wait in the schedule for a worker's next claim.)
     public let runAt: Date?
+    /// The `job_outbox` row listing it, which the relay deletes once it
+    /// has published every job of the row (all rung together: one
+    /// enqueue's rows hold only that enqueue's jobs).
+    let outboxRow: Int
 }

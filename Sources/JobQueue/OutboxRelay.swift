@@ -16,7 +16,10 @@ import ServiceLifecycle
 /// stay and the next pass retries; nothing is lost.
 public struct OutboxRelay: Service {
     public struct Configuration: Sendable {
-        public var batchSize = 500
+        /// Outbox rows per batch: each lists up to 100 jobs (one enqueue's),
+        /// so a batch publishes between this many jobs and 100 times as many
+        /// (10,000, what a `RelayBell` holds at most).
+        public var batchRows = 100
         /// The fallback poll when no NOTIFY arrives.
         public var pollInterval: Duration = .seconds(1)
         /// The pause after a failed pass (Redis or Postgres down).
@@ -81,23 +84,23 @@ public struct OutboxRelay: Service {
         try await postgres.withSession { session in
             _ = try session.query(
                 """
-                WITH gone AS (DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[]))
+                WITH gone AS (DELETE FROM job_outbox WHERE id = ANY($1::int8[]))
                 SELECT set_config('synchronous_commit', 'off', true)
                 """,
-                batch.taken
+                batch.rows
             )
         }
     }
 
-    /// Publishes batches until no unpublished row is left; returns how many
-    /// rows this relay published.
+    /// Publishes batches until no outbox row is left; returns how many
+    /// jobs this relay took from the outbox.
     @discardableResult
     public func drain() async throws -> Int {
         var total = 0
         while true {
-            let published = try await publishBatch()
-            total += published
-            if published < configuration.batchSize { return total }
+            let (rows, jobs) = try await publishBatch()
+            total += jobs
+            if rows < configuration.batchRows { return total }
         }
     }
 
@@ -109,9 +112,9 @@ public struct OutboxRelay: Service {
     /// primary-key probe (a LATERAL subquery the planner cannot flatten):
     /// left to the tables' stale statistics, it walked the whole of `jobs`
     /// per batch, or compared every taken id with every id (0.5 s per 500).
-    private func publishBatch() async throws -> Int {
+    private func publishBatch() async throws -> (rows: Int, jobs: Int) {
         let redis = self.redis
-        let limit = configuration.batchSize
+        let limit = configuration.batchRows
         return try await postgres.withConnection { connection in
             // BEGIN and the locking read in one round trip (the simple
             // protocol returns the last statement's rows): one hop fewer
@@ -124,28 +127,30 @@ public struct OutboxRelay: Service {
                     BEGIN;
                     SET LOCAL synchronous_commit TO off;
                     WITH taken AS MATERIALIZED (
-                        SELECT job_id FROM job_outbox ORDER BY job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                        SELECT id, job_ids FROM job_outbox ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     )
-                    SELECT t.job_id, j.kind, j.run_at, j.attempt, j.state FROM taken t
-                    LEFT JOIN LATERAL (SELECT kind, run_at, attempt, state FROM jobs WHERE id = t.job_id OFFSET 0) j ON true
+                    SELECT t.id, listed.job_id, j.kind, j.run_at, j.attempt, j.state
+                    FROM taken t CROSS JOIN LATERAL unnest(t.job_ids) WITH ORDINALITY AS listed(job_id, n)
+                    LEFT JOIN LATERAL (SELECT kind, run_at, attempt, state FROM jobs WHERE id = listed.job_id OFFSET 0) j ON true
+                    ORDER BY t.id, listed.n
                     """
                 )
             }
             // A throw from here on leaves the transaction to the pool, which
             // rolls it back: the rows stay in the outbox for the next batch.
-            let batch = try OutboxBatch(rows: rows)
+            let batch = try OutboxBatch(outboxRows: rows)
             var added: [JobKind: Int] = [:]
             if !batch.isEmpty {
                 added = try await redis.withSession { try batch.publish(in: $0) }
             }
             try await connection.withSession { session in
                 if !rows.isEmpty {
-                    try session.query("DELETE FROM job_outbox WHERE job_id = ANY($1::uuid[])", batch.taken)
+                    try session.query("DELETE FROM job_outbox WHERE id = ANY($1::int8[])", batch.rows)
                 }
                 try session.executeScript("COMMIT")
             }
             for (kind, count) in added { tally?.enqueued(kind, count: count) }
-            return batch.taken.count
+            return (batch.rows.count, batch.jobCount)
         }
     }
 }

@@ -110,7 +110,7 @@ public struct Reconciler: Service {
                 after, configuration.pageSize
             )
             guard let last = rows.last else { return republished }
-            let batch = try OutboxBatch(rows: rows)
+            let batch = try OutboxBatch(liveJobs: rows)
             republished += try await redis.withSession { try batch.publish(in: $0).values.reduce(0, +) }
             after = try last.decode(0, as: UUID.self)
             if rows.count < configuration.pageSize { return republished }

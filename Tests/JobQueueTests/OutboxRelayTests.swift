@@ -15,7 +15,7 @@ import Testing
     }
 
     func unpublished(_ postgres: PostgresPool) async throws -> Int {
-        try await postgres.query("SELECT count(*) FROM job_outbox").scalar(Int.self) ?? -1
+        try await postgres.query("SELECT coalesce(sum(cardinality(job_ids)), 0)::int FROM job_outbox").scalar(Int.self) ?? -1
     }
 
     @Test func committedJobsArePublishedOnceAndMarked() async throws {
@@ -82,7 +82,7 @@ import Testing
         let kind = self.kind
         try await postgres.transaction { try JobLedger.enqueue((0..<5000).map { _ in NewJob(kind: kind) }, in: $0) }
         var small = OutboxRelay.Configuration()
-        small.batchSize = 100
+        small.batchRows = 4
         let relays = (0..<2).map { _ in OutboxRelay(postgres: postgres, redis: redis, configuration: small, logger: Logger(label: "test")) }
         async let first = relays[0].drain()
         async let second = relays[1].drain()
@@ -132,8 +132,10 @@ import Testing
 
     /// Jobs rung in with the bell after their commit reach Redis without the
     /// relay's outbox read: here another transaction holds their outbox
-    /// rows, which that read skips. Their rows go once the lock is released.
-    @Test func jobsRungInArePublishedWithoutTheOutboxRead() async throws {
+    /// rows, which that read skips. Their rows go once the lock is released:
+    /// two jobs in one row (INSERT), or 250 (COPY) with a keyed one
+    /// (INSERT) in four.
+    @Test(arguments: [2, 250]) func jobsRungInArePublishedWithoutTheOutboxRead(count: Int) async throws {
         let database = try await TestDatabase.createMigrated()
         let postgres = PostgresPool(configuration: database.configuration)
         let redis = RedisPool(configuration: try TestEnvironment.redisConfiguration())
@@ -142,25 +144,26 @@ import Testing
         slowPoll.pollInterval = .seconds(60)
         let relay = OutboxRelay(postgres: postgres, redis: redis, configuration: slowPoll, bell: bell, logger: Logger(label: "test"))
         let kind = self.kind
-        let jobs = try await postgres.transaction { try JobLedger.enqueue([NewJob(kind: kind), NewJob(kind: kind)], in: $0) }
+        let batch = (0..<count).map { NewJob(kind: kind, dedupeKey: $0 == 100 ? "keyed" : nil) }
+        let jobs = try await postgres.transaction { try JobLedger.enqueue(batch, in: $0) }
         let holder = try await PostgresConnection.connect(configuration: database.configuration)
-        try await holder.withSession { try $0.executeScript("BEGIN; SELECT job_id FROM job_outbox FOR UPDATE") }
+        try await holder.withSession { try $0.executeScript("BEGIN; SELECT id FROM job_outbox FOR UPDATE") }
         let service = Task { try await relay.run() }
         #expect(try await relay.drain() == 0)  // the read skips the held rows
         bell.ring(publishing: jobs)
         let clock = ContinuousClock()
         let start = clock.now
-        while try await readyIDs(redis).count < 2 && clock.now - start < .seconds(30) {
+        while try await readyIDs(redis).count < count && clock.now - start < .seconds(30) {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(Set(try await readyIDs(redis)) == Set(jobs.map { $0.id.uuidString.lowercased() }))
-        #expect(try await unpublished(postgres) == 2)
+        #expect(try await unpublished(postgres) == count)
         try await holder.withSession { try $0.executeScript("COMMIT") }
         while try await unpublished(postgres) > 0 && clock.now - start < .seconds(30) {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(try await unpublished(postgres) == 0)
-        #expect(try await readyIDs(redis).count == 2)
+        #expect(try await readyIDs(redis).count == count)
         service.cancel()
         _ = try? await service.value
         await holder.close()
