@@ -22,8 +22,13 @@ extension Bool: PostgresEncodable {
     public var postgresBind: PostgresBind { PostgresBind(text: self ? "t" : "f", typeOID: PostgresTypeOID.bool) }
 }
 
+/// Binary: the server's uuid_in parses text with a strtoul call per byte
+/// (with uuid[], a third of PostgreSQL's parsing in a 1,000-job enqueue);
+/// uuid_recv copies sixteen bytes.
 extension UUID: PostgresEncodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: lowercasedString, typeOID: PostgresTypeOID.uuid) }
+    public var postgresBind: PostgresBind {
+        PostgresBind(binary: withUnsafeBytes(of: uuid) { Array($0) }, typeOID: PostgresTypeOID.uuid)
+    }
 }
 
 extension Date: PostgresEncodable {
@@ -74,11 +79,25 @@ extension String: PostgresArrayElement {
     }
 }
 
+/// Binary, as a single UUID is: array_recv's layout (dimensions, then each
+/// element's length and bytes, all integers big-endian).
 extension UUID: PostgresArrayElement {
     public static func bind(_ elements: [UUID]) -> PostgresBind {
-        var literal = PostgresArrayLiteral(capacity: elements.count * 37)
-        for element in elements { literal.appendUnquoted { element.appendLowercased(to: &$0) } }
-        return literal.bind(typeOID: PostgresTypeOID.uuidArray)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20 + elements.count * 20)
+        func append(_ value: Int32) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+        append(elements.isEmpty ? 0 : 1)  // dimensions
+        append(0)  // no NULLs
+        append(Int32(bitPattern: PostgresTypeOID.uuid))
+        if !elements.isEmpty {
+            append(Int32(elements.count))
+            append(1)  // lower bound
+        }
+        for element in elements {
+            append(16)
+            withUnsafeBytes(of: element.uuid) { bytes.append(contentsOf: $0) }
+        }
+        return PostgresBind(binary: bytes, typeOID: PostgresTypeOID.uuidArray)
     }
 }
 

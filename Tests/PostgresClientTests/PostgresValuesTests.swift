@@ -63,6 +63,7 @@ import Testing
         #expect(try rows.map { try $0.decode(0, as: Int.self) } == numbers)
         #expect(try rows.map { try $0.decode(1, as: String.self) } == labels)
         #expect(try rows.map { try $0.decode(2, as: UUID.self) } == refs)
+        #expect(try await connection.query("SELECT cardinality($1::uuid[])", [UUID]()).scalar(Int.self) == 0)
         let withNull = try await connection.query("SELECT unnest($1::text[])", [String?.some("a"), nil])
         #expect(try withNull.map { try $0.decode(0, as: String?.self) } == ["a", nil])
         await connection.close()
