@@ -7,7 +7,8 @@ enum DispatchScripts {
     /// Adds each id not already known (nor earlier in ARGV); returns how
     /// many were new. A thousand jobs at a time with one SMISMEMBER, SADD,
     /// HSET and RPUSH each: a call per job was three quarters of Redis's
-    /// time while a batch enqueue ran (Redis 6.2 or later).
+    /// time while a batch enqueue ran (Redis 6.2 or later). A job never
+    /// tried gets no attempts entry: the claim's HINCRBY counts from zero.
     static let publish = RedisScript("""
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -23,8 +24,10 @@ enum DispatchScripts {
               seen[id] = true
               local i = start + (n - 1) * 3
               fresh[#fresh + 1] = id
-              attempts[#attempts + 1] = id
-              attempts[#attempts + 1] = ARGV[i + 2]
+              if ARGV[i + 2] ~= '0' then
+                attempts[#attempts + 1] = id
+                attempts[#attempts + 1] = ARGV[i + 2]
+              end
               local due = tonumber(ARGV[i + 1])
               if due > now then
                 redis.call('ZADD', KEYS[3], due, id)
@@ -35,7 +38,7 @@ enum DispatchScripts {
           end
           if #fresh > 0 then
             redis.call('SADD', KEYS[1], unpack(fresh))
-            redis.call('HSET', KEYS[4], unpack(attempts))
+            if #attempts > 0 then redis.call('HSET', KEYS[4], unpack(attempts)) end
             if #ready > 0 then redis.call('RPUSH', KEYS[2], unpack(ready)) end
             added = added + #fresh
           end
