@@ -10,14 +10,18 @@ extension DocumentJobs {
     /// children at once, reporting pages done through the ledger as it
     /// goes. Files are renamed into place without a sync each and made
     /// durable by one syncfs before the rows commit; a rerun overwrites
-    /// files and rows alike.
+    /// files and rows alike. One file is written at a time: creating files
+    /// in one folder takes its lock in the kernel, where a second writer
+    /// spins (perf: 5% of both cores while R's 2,415-page manual rendered)
+    /// instead of sleeping as it does on `writing`.
     public var pages: JobHandler {
         let (sandbox, blobs, postgres) = (sandbox, blobs, postgres)
         return JobHandler(kind: .thumbnailPages, timeout: .seconds(3600), perform: { job in
             let payload = try DocumentJobPayload(job)
             let path = blobs.localPath(of: payload.original)
-            let total = try await Self.failingAsJob { try await sandbox.info(path: path).pageCount }
+            let total = try await Self.failingAsJob { try await sandbox.pageCount(path: path) }
             let written = Mutex<[ThumbnailRecord]>([])
+            let writing = Mutex(())
             let reporter = ProgressReporter(job: job.id, total: total, postgres: postgres)
             try await Self.failingAsJob {
                 try await reporter.whileReporting {
@@ -25,7 +29,7 @@ extension DocumentJobs {
                         path: path, pages: Array(1...total), box: Self.thumbnailBox, quality: Self.jpegQuality
                     ) { page, image in
                         let key = payload.thumbnail(page: page)
-                        try blobs.write(key, bytes: image.jpeg, durable: false)
+                        try writing.withLock { _ in try blobs.write(key, bytes: image.jpeg, durable: false) }
                         written.withLock { $0.append(ThumbnailRecord(page: page, image: image, key: key)) }
                         reporter.pageDone()
                     }

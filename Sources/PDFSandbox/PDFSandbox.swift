@@ -43,6 +43,11 @@ public final class PDFSandbox: Sendable {
         try await pool.withConnection { try await $0.info(path: path) }
     }
 
+    /// How many pages the document has, without `info`'s per-page sizes.
+    public func pageCount(path: String) async throws -> Int {
+        try await pool.withConnection { try await $0.pageCount(path: path) }
+    }
+
     /// One page (1-based) fitted into `box`.
     public func render(path: String, page: Int, box: (width: Int, height: Int), quality: Int = 85) async throws -> RenderedImage {
         let image = Mutex<RenderedImage?>(nil)

@@ -5,6 +5,9 @@ import PDFProcessing
 public enum SandboxRequest: Codable, Sendable, Equatable {
     /// `PDFInfo` of the file.
     case info(path: String)
+    /// The number of pages only: `info` reads every page's size, a third
+    /// of a second for R's 2,415-page manual.
+    case pageCount(path: String)
     /// Pages (1-based) fitted into `width`×`height`, as JPEGs: one `.page`
     /// reply each, in order, then `.done`; or `.failed` and nothing more.
     case render(path: String, pages: [Int], width: Int, height: Int, quality: Int)
@@ -15,6 +18,7 @@ public enum SandboxRequest: Codable, Sendable, Equatable {
 /// What a child answers. A `.page` frame is followed by `byteCount` bytes of JPEG.
 public enum SandboxReply: Codable, Sendable, Equatable {
     case info(PDFInfo)
+    case pageCount(Int)
     case page(number: Int, width: Int, height: Int, byteCount: Int)
     case done
     case failed(code: JobErrorCode, message: String)

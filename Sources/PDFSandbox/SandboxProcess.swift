@@ -58,6 +58,14 @@ actor SandboxProcess: PooledConnection {
         }
     }
 
+    func pageCount(path: String) throws -> Int {
+        try begin(.pageCount(path: path))
+        switch try reply() {
+        case .pageCount(let count): return count
+        case let other: throw protocolFailure(other)
+        }
+    }
+
     /// Renders `pages` (1-based), calling `each` on this child's thread as
     /// each page arrives, so the caller can store it without another hop.
     func render(

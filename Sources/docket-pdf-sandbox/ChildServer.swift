@@ -42,6 +42,9 @@ final class ChildServer {
         case .info(let path):
             Confinement.allowCPU(seconds: limits.cpuSeconds)
             reply(.info(try PDFInfo(document: open(path))))
+        case .pageCount(let path):
+            Confinement.allowCPU(seconds: limits.cpuSeconds)
+            reply(.pageCount(try open(path).pageCount))
         case .render(let path, let pages, let width, let height, let quality):
             guard width > 0, height > 0, width * height <= limits.maxPixels else {
                 throw PDFError(.pdfResourceLimit, "a \(width)×\(height) image is over the \(limits.maxPixels)-pixel limit")

@@ -22,6 +22,24 @@ import Testing
         #expect(info.encrypted == false)
     }
 
+    /// Mapped into memory (the usual way) or read through poppler's file
+    /// stream (files over 256 MiB), a document reads the same.
+    @Test func aMappedAndANamedDocumentReadTheSame() throws {
+        let folder = try PDFFixtures.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/two.pdf"
+        PDFFixtures.make(path, pages: [(612, 792), (200, 300)], title: "Twice")
+        let mapped = try PDFInfo(document: PDFDocument(path: path, mappingUpTo: 1 << 30))
+        let named = try PDFInfo(document: PDFDocument(path: path, mappingUpTo: 0))
+        #expect(mapped == named)
+        #expect(mapped.pages.map { [$0.widthPt, $0.heightPt] } == [[612, 792], [200, 300]])
+        #expect(mapped.title == "Twice")
+        let pixels = try [1 << 30, 0].map { limit in
+            try PageRenderer.jpeg(PDFDocument(path: path, mappingUpTo: Int64(limit)), page: 0, fitting: (300, 400)).jpeg
+        }
+        #expect(pixels[0] == pixels[1])
+    }
+
     @Test func aCoverFitsTheBoxKeepingItsShape() throws {
         let folder = try PDFFixtures.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -55,7 +73,8 @@ import Testing
         PDFFixtures.make(folder + "/whole.pdf", pages: [(612, 792)])
         let whole = try Data(contentsOf: URL(fileURLWithPath: folder + "/whole.pdf"))
         try whole.prefix(60).write(to: URL(fileURLWithPath: truncated))
-        for path in [text, truncated, folder + "/missing.pdf"] {
+        FileManager.default.createFile(atPath: folder + "/empty.pdf", contents: Data())
+        for path in [text, truncated, folder + "/empty.pdf", folder + "/missing.pdf"] {
             let error = #expect(throws: PDFError.self) { try PDFInfo.read(path: path) }
             #expect(error?.code == .pdfInvalid, "\(path)")
         }

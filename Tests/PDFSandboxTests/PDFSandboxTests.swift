@@ -23,6 +23,7 @@ import Testing
         #expect(info.pageCount == 3)
         #expect(info.pages.map { [$0.widthPt, $0.heightPt] } == [[612, 792], [842, 595], [200, 300]])
         #expect(info.title == "Report" && info.author == "Ada")
+        #expect(try await sandbox.pageCount(path: path) == 3)
         let cover = try await sandbox.render(path: path, page: 1, box: (300, 400))
         #expect(cover.width == 300 && cover.height == 388)
         #expect(Array(cover.jpeg.prefix(2)) == [0xFF, 0xD8])
@@ -57,6 +58,8 @@ import Testing
         for name in ["empty.pdf", "text.pdf"] {
             let error = await #expect(throws: PDFError.self) { try await sandbox.info(path: folder + "/" + name) }
             #expect(error?.code == .pdfInvalid, "\(name): \(String(describing: error))")
+            let counting = await #expect(throws: PDFError.self) { try await sandbox.pageCount(path: folder + "/" + name) }
+            #expect(counting?.code == .pdfInvalid, "\(name): \(String(describing: counting))")
         }
         let tooMany = await #expect(throws: PDFError.self) {
             try await sandbox.render(path: folder + "/good.pdf", page: 1, box: (5000, 5000))

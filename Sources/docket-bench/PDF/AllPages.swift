@@ -16,10 +16,11 @@ enum AllPages {
     static func docket(_ file: String, sandbox: PDFSandbox, blobs: LocalBlobStore) async throws -> Run {
         let clock = ContinuousClock()
         let started = clock.now
-        let count = try await sandbox.info(path: file).pageCount
+        let count = try await sandbox.pageCount(path: file)
         let first = Mutex((width: 300, height: 400))
+        let writing = Mutex(())  // one file at a time, as the job writes them
         try await sandbox.render(path: file, pages: Array(1...count), box: (300, 400), quality: 85) { page, image in
-            try blobs.write(try BlobKey("pages/p\(page).jpg"), bytes: image.jpeg, durable: false)
+            try writing.withLock { _ in try blobs.write(try BlobKey("pages/p\(page).jpg"), bytes: image.jpeg, durable: false) }
             if page == 1 { first.withLock { $0 = (image.width, image.height) } }
         }
         try blobs.syncFileSystem()
