@@ -99,17 +99,21 @@ public enum JobLedger {
     ) throws -> [UUID: Int] {
         var rows = PostgresCopyRows(capacity: batch.count * 96)
         for (id, job) in batch {
+            // Binary fields are not range-checked by a cast: refused here as the server would.
+            guard let maxAttempts = Int32(exactly: job.maxAttempts), let priority = Int16(exactly: job.priority) else {
+                throw PostgresError(.server, sqlState: "22003", "max_attempts or priority out of range for job \(id)")
+            }
             rows.append(id)
-            rows.append(job.kind.rawValue)
-            rows.append(job.payload)
-            rows.append(job.maxAttempts)
+            rows.append(text: job.kind.rawValue)
+            rows.append(jsonb: job.payload)
+            rows.append(int4: maxAttempts)
             rows.append(job.runAt ?? now)
-            rows.append(job.priority)
+            rows.append(int2: priority)
             rows.append(job.documentID)
             rows.endRow()
         }
         try session.copy(
-            "COPY jobs (id, kind, payload, max_attempts, run_at, priority, document_id) FROM STDIN", rows: rows
+            into: "jobs", columns: ["id", "kind", "payload", "max_attempts", "run_at", "priority", "document_id"], rows: rows
         )
         // The rows come back with their first job: the jobs after it, up
         // to the next row's first, are that row's (ids ascending, as made).

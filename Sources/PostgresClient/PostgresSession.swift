@@ -24,13 +24,17 @@ public struct PostgresSession: ~Copyable {
         try handle.executeScript(sql)
     }
 
-    /// Runs `sql`, a `COPY … FROM STDIN` statement, with `rows` as its data
-    /// (two round trips, whatever the row count); returns the rows copied.
-    /// The server parses no arrays and runs no query plan for it, so large
-    /// batches cost less than `INSERT … SELECT FROM unnest(…)`.
+    /// Copies `rows` into `table`'s `columns` (`COPY … FROM STDIN` in the
+    /// binary format: two round trips, whatever the row count); returns the
+    /// rows copied. The server parses no text or arrays and runs no query
+    /// plan for it, so large batches cost less than `INSERT … SELECT FROM
+    /// unnest(…)`. `table` and `columns` are SQL identifiers from code.
     @discardableResult
-    public func copy(_ sql: String, rows: PostgresCopyRows) throws -> Int {
-        try handle.copyIn(sql, data: rows.bytes)
+    public func copy(into table: String, columns: [String], rows: PostgresCopyRows) throws -> Int {
+        precondition(rows.isComplete, "COPY rows sent with a row still open")  // programmer error
+        return try handle.copyIn(
+            "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN (FORMAT binary)", data: rows.bytes
+        )
     }
 
     /// Whether a transaction block is open (statements run inside it).
