@@ -4,9 +4,10 @@
 -- Why: a row per job cost an insert and an index entry per job in the
 -- enqueuing transaction and a delete and an index probe per job in the
 -- relay: for 1,000 jobs, 3.1 ms to insert and 2.0 ms to delete, against
--- 1.3 and 0.1 ms for ten rows of 100 (psql, this machine). With batches
--- enqueued, the relay's delete took as much of PostgreSQL's time as the
--- whole enqueue. 100 ids (1.6 kB) keep a row under the TOAST threshold.
+-- 1.3 ms (mostly parsing the ids) and 0.1 ms for one row listing all 1,000
+-- (psql, this machine). With batches enqueued, the relay's delete took as
+-- much of PostgreSQL's time as the whole enqueue (perf). 100 ids (1.6 kB)
+-- keep a row under the TOAST threshold.
 -- A job may now be listed twice (requeued before its first row went):
 -- publishing is idempotent, so that costs nothing.
 ALTER TABLE job_outbox RENAME TO job_outbox_per_job;
