@@ -29,10 +29,7 @@ public enum JobLedger {
         let copied = jobs.count >= copyThreshold ? batch.filter { $0.job.dedupeKey == nil } : []
         let inserted = copied.isEmpty ? batch : batch.filter { $0.job.dedupeKey != nil }
         // Each job written, with its outbox row.
-        var written: [UUID: Int] = [:]
-        if !copied.isEmpty {
-            written.merge(try copy(copied, now: now, in: session)) { first, _ in first }
-        }
+        var written = copied.isEmpty ? [:] : try copy(copied, now: now, in: session)
         if !inserted.isEmpty {
             written.merge(try insert(inserted, now: now, in: session)) { first, _ in first }
         }
