@@ -1,4 +1,5 @@
 import BlockingIO
+import DocketTesting
 import Synchronization
 import Testing
 
@@ -56,7 +57,7 @@ final class ConnectionCounter: Sendable {
     @Test func anExhaustedPoolFailsAtItsDeadline() async throws {
         let pool = ConnectionPool(maxConnections: 1, checkoutTimeout: .milliseconds(150)) { ConnectionCounter().make() }
         let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .seconds(10)) } }
-        try await Task.sleep(for: .milliseconds(30))
+        try await eventually("the holder has the connection") { pool.statistics == (open: 1, idle: 0, waiting: 0) }
         let clock = ContinuousClock()
         let start = clock.now
         // The holder keeps its connection for ten seconds: had the caller not
@@ -89,9 +90,8 @@ final class ConnectionCounter: Sendable {
         #expect(secondID != first.id)
         let opened = counter.made.load(ordering: .relaxed)
         #expect(opened == 2)
-        try await Task.sleep(for: .milliseconds(50))
-        let closed = first.closed.load(ordering: .relaxed)
-        #expect(closed)
+        // The pool closes it in a task of its own, so it may take a moment.
+        try await eventually("the broken connection closed") { first.closed.load(ordering: .relaxed) }
     }
 
     @Test func aFailedOpenGivesTheSlotBack() async throws {

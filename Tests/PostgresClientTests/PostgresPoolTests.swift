@@ -8,8 +8,14 @@ import Testing
         configuration.maxConnections = 1
         configuration.checkoutTimeout = .milliseconds(300)
         let pool = PostgresPool(configuration: configuration)
-        let holder = Task { try await pool.query("SELECT pg_sleep(4)") }
-        try await Task.sleep(for: .milliseconds(100))
+        let holder = Task { try await pool.query("SELECT pg_sleep(4) AS exhausted_pool_holder") }
+        let admin = try await PostgresConnection.connect(configuration: configuration)
+        try await eventually("the holder's pg_sleep running", within: 4) {
+            try await admin.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(4) AS exhausted_pool_holder'"
+            ).scalar(Int.self) == 1
+        }
+        await admin.close()
         let clock = ContinuousClock()
         let start = clock.now
         let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
@@ -72,7 +78,9 @@ import Testing
         let admin = try await PostgresConnection.connect(configuration: configuration)
         let firstPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int.self)!
         try await admin.query("SELECT pg_terminate_backend($1::int)", firstPID)
-        try await Task.sleep(for: .milliseconds(100))
+        try await eventually("the backend gone") {
+            try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", firstPID).scalar(Int.self) == 0
+        }
         let secondPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int.self)!
         #expect(secondPID != firstPID)
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
