@@ -44,6 +44,16 @@ final class FileDescriptor {
     deinit { close() }
 }
 
+extension FileDescriptor {
+    /// O_DIRECT, which Swift's Glibc module leaves out (_GNU_SOURCE); its
+    /// value differs by architecture.
+    #if arch(x86_64)
+    static let directFlag: Int32 = 0o40000
+    #elseif arch(arm64)
+    static let directFlag: Int32 = 0o200000
+    #endif
+}
+
 /// syncfs(2): glibc declares it only under _GNU_SOURCE, which Swift's Glibc
 /// module is not built with; the symbol is plain C (int syncfs(int)).
 @_silgen_name("syncfs")

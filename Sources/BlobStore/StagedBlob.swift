@@ -25,6 +25,16 @@ public final class StagedBlob {
         file.preallocate(length: bytes)
     }
 
+    /// A writer around the page cache for a blob of exactly `size` bytes,
+    /// or nil where the file system refuses O_DIRECT (tmpfs). The file
+    /// takes its full size at once: direct writes within the size run side
+    /// by side, extending ones would queue behind each other.
+    public func directWriter(size: Int64) -> DirectBlockWriter? {
+        guard let direct = try? FileDescriptor.open(stagingPath, O_WRONLY | FileDescriptor.directFlag) else { return nil }
+        guard fallocate(file.raw, 0, 0, size) == 0 || ftruncate(file.raw, off_t(size)) == 0 else { return nil }
+        return DirectBlockWriter(direct: direct, buffered: file.raw, path: stagingPath)
+    }
+
     /// Appends `bytes` (all of them, retrying short writes and EINTR). Every
     /// 8 MiB the disk starts writing what came before, while more arrives:
     /// left to `commit`'s fsync, 100 MiB waited 40-50 ms there.
