@@ -9,15 +9,24 @@ import Foundation
 final class UploadFile: @unchecked Sendable {
     private let staged: StagedBlob
     private var hasher = SHA256()
+    /// Set for a large body on a file system that takes O_DIRECT.
+    private let direct: DirectBlockWriter?
+
+    /// From this size on, a body is written around the page cache: one
+    /// copy instead of the page cache's copy plus writeback, and a large
+    /// upload does not push what the workers read out of memory. Smaller
+    /// ones stay cached for the `pdf.info` job that reads them next.
+    static let directFromBytes: Int64 = 8 << 20
 
     /// `expectedBytes`: the declared size, reserved on disk at once.
     init(_ staged: StagedBlob, expectedBytes: Int64) {
         self.staged = staged
-        staged.preallocate(expectedBytes)
+        direct = expectedBytes >= Self.directFromBytes ? staged.directWriter(size: expectedBytes) : nil
+        if direct == nil { staged.preallocate(expectedBytes) }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try staged.write(bytes)
+        if let direct { try direct.append(bytes) } else { try staged.write(bytes) }
     }
 
     func hash(_ bytes: UnsafeRawBufferPointer) {
@@ -29,8 +38,12 @@ final class UploadFile: @unchecked Sendable {
         hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// fsync, rename into place, fsync the folder.
-    func commit() throws { try staged.commit() }
+    /// Waits for the last direct writes, then fsync, rename into place,
+    /// fsync the folder.
+    func commit() throws {
+        try direct?.finish()
+        try staged.commit()
+    }
 
     /// Removes the staging file (a no-op after `commit`).
     func abort() { staged.abort() }
