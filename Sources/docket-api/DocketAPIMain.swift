@@ -15,6 +15,7 @@ import ServiceLifecycle
 @main
 struct DocketAPIMain {
     static func main() async throws {
+        MemoryAllocatorTuning.apply()
         let settings = DocketConfiguration.loadOrExit(requiring: [.database, .redis])
         var logger = Logger(label: "docket.api")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
