@@ -46,6 +46,17 @@ public final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends `count` bytes of the open file `descriptor` from its start,
+    /// by sendfile(2): the kernel moves them without a copy through this
+    /// process (a benchmark's client should cost the machine little).
+    public func sendFile(_ descriptor: Int32, count: Int) throws {
+        var offset = off_t(0)
+        while offset < count {
+            let n = sendfile(fd, descriptor, &offset, count - Int(offset))
+            guard n > 0 else { throw HTTPTestError("sendfile failed: errno \(errno)") }
+        }
+    }
+
     /// Reads one response head, byte by byte so nothing after it is taken
     /// (an interim `100 Continue` is followed by the final response), and
     /// returns its status; fails after `seconds` without one.

@@ -38,7 +38,9 @@ struct APIBenchmark: AsyncParsableCommand {
             "DOCKET_MAX_UPLOAD_BYTES": String(size), "DOCKET_SIGNING_KEY": "bench-signing-key-" + UUID().uuidString,
         ])
         defer { Task { await server.stop() } }
-        let uploader = Uploader(client: server.client, key: key)
+        let body = dir + "/body.pdf"
+        try Uploader.writeBody(bytes: size, to: body)
+        let uploader = Uploader(client: server.client, key: key, body: body)
 
         var putRates: [Double] = [], ddRates: [Double] = [], growths: [Int] = []
         var document = ""

@@ -6,6 +6,19 @@ import Foundation
 struct Uploader {
     let client: HTTPTestClient
     let key: String
+    /// The body to send, at least as long as any upload (see `writeBody`).
+    let body: String
+
+    /// Writes a PDF-looking body of `bytes` to `path` and flushes it, before
+    /// any timing: the PUT then sends it from the page cache by sendfile.
+    static func writeBody(bytes: Int, to path: String) throws {
+        var content = Data(repeating: 0x20, count: bytes)
+        content.replaceSubrange(0..<5, with: Array("%PDF-".utf8))
+        try content.write(to: URL(fileURLWithPath: path))
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        fsync(descriptor)
+    }
 
     /// Uploads `bytes` and completes; returns the PUT's seconds (first byte
     /// sent to the 201, so the server's fsync and rename are in) and the document id.
@@ -19,20 +32,16 @@ struct Uploader {
         else { throw BenchFailure("create answered \(created.status): \(created.text)") }
         let target = components.percentEncodedPath + "?" + (components.percentEncodedQuery ?? "")
         let port = client.port
+        let path = self.body
         let (seconds, stored) = try await HTTPTestClient.offPool { () -> (Double, HTTPTestResponse) in
-            var chunk = [UInt8](repeating: 0x20, count: 1 << 20)
-            chunk.replaceSubrange(0..<5, with: Array("%PDF-".utf8))
+            let source = open(path, O_RDONLY)
+            guard source >= 0 else { throw BenchFailure("cannot open \(path)") }
+            defer { close(source) }
             let connection = try RawHTTPConnection(port: port)
             let clock = ContinuousClock()
             let started = clock.now
             try connection.writeHead("PUT", target, headers: [:], contentLength: bytes)
-            var sent = 0
-            while sent < bytes {
-                let count = min(chunk.count, bytes - sent)
-                try connection.write(count == chunk.count ? chunk : Array(chunk[0..<count]))
-                if sent == 0 { chunk.replaceSubrange(0..<5, with: Array("     ".utf8)) }
-                sent += count
-            }
+            try connection.sendFile(source, count: bytes)
             let response = try connection.readResponse()
             let elapsed = clock.now - started
             return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, response)
