@@ -46,6 +46,29 @@ enum DispatchScripts {
         return added
         """)
 
+    /// KEYS: known, ready. ARGV: distinct ids, every one due now and never
+    /// tried (the jobs of a commit, rung in the committing process).
+    /// `publish` without its per-job time and attempts: a third of the
+    /// arguments, and no comparison or bookkeeping per job; Redis spent
+    /// ~2.6 µs a job in `publish` and ~2 µs in this. Returns how many were new.
+    static let publishReady = RedisScript("""
+        local added = 0
+        for start = 1, #ARGV, 1000 do
+          local stop = math.min(start + 999, #ARGV)
+          local known = redis.call('SMISMEMBER', KEYS[1], unpack(ARGV, start, stop))
+          local fresh = {}
+          for n = 1, stop - start + 1 do
+            if known[n] == 0 then fresh[#fresh + 1] = ARGV[start + n - 1] end
+          end
+          if #fresh > 0 then
+            redis.call('SADD', KEYS[1], unpack(fresh))
+            redis.call('RPUSH', KEYS[2], unpack(fresh))
+            added = added + #fresh
+          end
+        end
+        return added
+        """)
+
     /// KEYS: ready, scheduled, leased, lease, attempts, known, parked.
     /// ARGV: owner, max jobs, lease ms, housekeeping limit.
     /// Moves due retries and expired leases back to ready, then leases up to

@@ -19,10 +19,16 @@ public struct RedisDispatch: Sendable {
 
     /// Makes jobs claimable (or schedules them for their run time). A job
     /// already known is left alone, so publishing twice is harmless.
-    /// Returns how many were new.
+    /// Returns how many were new. Jobs all due now and never tried (a
+    /// commit's, rung in this process) go by the lean `publishReady`.
     @discardableResult
     public func publish(_ jobs: [PublishedJob], in session: borrowing RedisSession) throws -> Int {
         guard !jobs.isEmpty else { return 0 }
+        if jobs.allSatisfy({ $0.runAt == nil && $0.attemptsSoFar == 0 }) {
+            var listed = Set<UUID>(minimumCapacity: jobs.count)
+            let ids: [any RedisArgument] = jobs.compactMap { listed.insert($0.id).inserted ? $0.id.lowercasedString : nil }
+            return try session.eval(DispatchScripts.publishReady, keys: [keys.known, keys.ready], arguments: ids).int ?? 0
+        }
         var arguments: [any RedisArgument] = []
         arguments.reserveCapacity(jobs.count * 3)
         for job in jobs {

@@ -53,6 +53,46 @@ import Testing
         try await database.drop()
     }
 
+    /// By COPY, a column that every job of the batch leaves at its default
+    /// is not sent: the stored rows are the same either way. One batch all
+    /// defaults, one where a single job sets each column.
+    @Test func aCopiedBatchStoresEachColumnAsGivenOrItsDefault() async throws {
+        let database = try await TestDatabase.createMigrated()
+        let pool = PostgresPool(configuration: database.configuration)
+        let before = Date().addingTimeInterval(-1)
+        let plain = try await pool.transaction { tx in
+            try JobLedger.enqueue((0..<100).map { _ in NewJob(kind: .pdfInfo) }, in: tx)
+        }
+        let later = Date(timeIntervalSince1970: 2_000_000_000.25)
+        let document = UUID()
+        var jobs = (0..<100).map { _ in NewJob(kind: .thumbnailCover, maxAttempts: 2) }
+        jobs[7] = NewJob(kind: .thumbnailCover, payload: #"{"x": 1}"#, maxAttempts: 9, runAt: later, priority: 3, documentID: document)
+        let batch = jobs
+        let mixed = try await pool.transaction { tx in try JobLedger.enqueue(batch, in: tx) }
+        let after = Date().addingTimeInterval(1)
+        func row(_ id: UUID) async throws -> PostgresRow {
+            try await pool.query("SELECT payload::text, run_at, priority, document_id, max_attempts FROM jobs WHERE id = $1", id)[0]
+        }
+        for id in [plain[0].id, plain[99].id, mixed[0].id, mixed[99].id] {
+            let stored = try await row(id)
+            #expect(try stored.decode(0, as: String.self) == "{}")
+            let runAt = try stored.decode(1, as: Date.self)
+            #expect(runAt > before && runAt < after)
+            #expect(try stored.decode(2, as: Int.self) == 0)
+            #expect(try stored.decode(3, as: UUID?.self) == nil)
+        }
+        #expect(try await row(plain[5].id).decode(4, as: Int.self) == 5)
+        #expect(try await row(mixed[0].id).decode(4, as: Int.self) == 2)
+        let set = try await row(mixed[7].id)
+        #expect(try set.decode(0, as: String.self) == #"{"x": 1}"#)
+        #expect(try set.decode(1, as: Date.self) == later)
+        #expect(try set.decode(2, as: Int.self) == 3)
+        #expect(try set.decode(3, as: UUID?.self) == document)
+        #expect(try set.decode(4, as: Int.self) == 9)
+        await pool.shutdown()
+        try await database.drop()
+    }
+
     @Test func aLiveJobWithTheSameDedupeKeyIsNotEnqueuedTwice() async throws {
         let database = try await TestDatabase.createMigrated()
         let pool = PostgresPool(configuration: database.configuration)

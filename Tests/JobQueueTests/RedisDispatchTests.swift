@@ -44,6 +44,27 @@ import Testing
         #expect(claimed.map(\.attempt) == ready.map { $0.attemptsSoFar + 1 })
     }
 
+    /// Jobs all due now and never tried take the lean script: past its
+    /// 1,000-id chunks, with repeats inside and across chunks and some
+    /// known already, each job is queued once, in order.
+    @Test func aCommitsJobsArePublishedOnceEachInOrder() async throws {
+        let redis = try await connection()
+        let jobs = (0..<2_300).map { _ in PublishedJob(id: UUIDv7.make()) }
+        let batch = Array(jobs[..<1_100]) + Array(jobs[..<3]) + Array(jobs[1_100...]) + [jobs[2_000]]
+        let dispatch = self.dispatch
+        let (early, added, again, claimed) = try await redis.withSession { session in
+            let early = try dispatch.publish(Array(jobs[500..<510]), in: session)
+            let added = try dispatch.publish(batch, in: session)
+            let again = try dispatch.publish(batch, in: session)
+            return (early, added, again, try dispatch.claim(owner: "w1", max: 3_000, lease: .seconds(30), in: session))
+        }
+        #expect(early == 10)
+        #expect(added == 2_290)
+        #expect(again == 0)
+        #expect(claimed.map(\.id) == Array(jobs[500..<510].map(\.id)) + (jobs[..<500] + jobs[510...]).map(\.id))
+        #expect(claimed.allSatisfy { $0.attempt == 1 })
+    }
+
     @Test func aClaimLeasesSeveralJobsInOrderWithOwnerAndAttempt() async throws {
         let redis = try await connection()
         let jobs = (0..<25).map { _ in PublishedJob(id: UUIDv7.make()) }
