@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO", "DocketTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "UUIDTextTests", dependencies: ["UUIDText"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "DocketTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PDFProcessingTests",
             dependencies: ["PDFProcessing", "CPoppler", "CTurboJPEG", "DocketCore", "DocketTesting"],

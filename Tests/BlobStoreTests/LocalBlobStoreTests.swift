@@ -3,16 +3,12 @@ import Foundation
 import Testing
 
 /// The local blob store against a real temporary directory.
-@Suite final class LocalBlobStoreTests {
-    let root: String
-    let store: LocalBlobStore
+@Suite struct LocalBlobStoreTests {
+    let folder: TemporaryBlobStore
+    var store: LocalBlobStore { folder.store }
+    var root: String { folder.root }
 
-    init() throws {
-        root = NSTemporaryDirectory() + "docket-blobs-" + UUID().uuidString.lowercased()
-        store = try LocalBlobStore(root: root)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    init() throws { folder = try TemporaryBlobStore() }
 
     func contents(_ key: BlobKey) throws -> [UInt8] {
         let reader = try store.open(key)

@@ -72,9 +72,16 @@ extension PDFFixtures {
         return Array((head + (0..<max(0, count - head.count)).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }).prefix(count))
     }
 
-    /// `%PDF-` then `count - 5` bytes of deterministic noise (xorshift64):
-    /// a body whose pieces, swapped or repeated, change its hash.
+    /// `%PDF-` then `count - 5` bytes of deterministic noise (see `noise`).
     public static func pdfNoise(_ count: Int) -> [UInt8] {
+        var bytes = noise(count)
+        bytes.replaceSubrange(0..<min(5, count), with: Array("%PDF-".utf8).prefix(count))
+        return bytes
+    }
+
+    /// `count` bytes of deterministic noise (xorshift64): a body whose
+    /// pieces, swapped or repeated, change its hash.
+    public static func noise(_ count: Int) -> [UInt8] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var bytes = [UInt8](repeating: 0, count: (count + 7) / 8 * 8)
         bytes.withUnsafeMutableBytes { raw in
@@ -88,7 +95,6 @@ extension PDFFixtures {
             }
         }
         bytes.removeLast(bytes.count - count)
-        bytes.replaceSubrange(0..<min(5, count), with: Array("%PDF-".utf8).prefix(count))
         return bytes
     }
 
