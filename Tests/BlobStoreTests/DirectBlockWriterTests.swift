@@ -38,17 +38,21 @@ import Testing
         #expect(stored.count == size && memcmp(stored, bytes, size) == 0)
     }
 
-    /// An upload abandoned with blocks still queued: its writer winds down
+    /// An upload abandoned with blocks still queued: its writer goes when
+    /// dropped (its threads hold only its queue; its deinit stops them),
     /// and the staging file goes, as for a buffered one.
     @Test func anAbandonedBlobLeavesNothing() throws {
         let key = BlobKey.original(user: UUID(), document: UUID())
         let staged = try store.stage(key)
         var writer = staged.directWriter(size: Int64(DirectBlockWriter.blockSize * 8))
-        #expect(writer != nil)
+        weak let dropped = writer
+        #expect(dropped != nil)
         let bytes = PDFFixtures.noise(DirectBlockWriter.blockSize * 3)
         try bytes.withUnsafeBytes { try writer?.append($0) }
+        writer?.abandon()
         staged.abort()
         writer = nil
+        #expect(dropped == nil)
         #expect(try store.stagingFiles().isEmpty)
         #expect(try store.size(of: key) == nil)
     }

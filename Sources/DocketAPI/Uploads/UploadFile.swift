@@ -45,6 +45,10 @@ final class UploadFile: @unchecked Sendable {
         try staged.commit()
     }
 
-    /// Removes the staging file (a no-op after `commit`).
-    func abort() { staged.abort() }
+    /// Removes the staging file (a no-op after `commit`) and ends the
+    /// direct writer's threads.
+    func abort() {
+        direct?.abandon()
+        staged.abort()
+    }
 }
