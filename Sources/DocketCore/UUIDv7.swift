@@ -76,6 +76,9 @@ public final class UUIDv7Generator: Sendable {
     }
 
     /// Fills `buffer` from the kernel's CSPRNG, retrying short reads and EINTR.
+    /// No input reaches a failure: with these flags getrandom(2) fails only
+    /// for a bad pointer or a kernel without the call (EFAULT, ENOSYS), where
+    /// the standard library's `SystemRandomNumberGenerator` traps as well.
     private static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
         var filled = 0
         while filled < buffer.count {
