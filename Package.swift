@@ -297,7 +297,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "DocketCore", "DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
+                "BlockingIO", "DocketCore", "DocketTesting", "DocketSchema", "DocketStore", "JobQueue", "PostgresClient",
                 "docketctl", "docket-bench", "docket-api", "pdf-info-worker", "thumbnail-worker", "docket-pdf-sandbox",
                 "file-delete-worker", "quota-worker", "sweeper",
             ],

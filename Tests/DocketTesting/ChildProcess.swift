@@ -25,6 +25,10 @@ public struct ChildProcess: Sendable {
         if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
+        // Nothing else of the test process's: not the read ends of its
+        // pipes (a worker holding a docketctl run's pipe would keep that
+        // run from seeing EOF), not its sockets to Postgres and Redis.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         // The spawning thread may be a dispatch worker with signals blocked;
         // the child must start with none blocked and default handlers, or a
         // SIGTERM sent to it would never arrive.
@@ -78,3 +82,10 @@ public struct ChildProcess: Sendable {
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 }
+
+/// glibc ≥ 2.34 (Debian 12 has 2.36) declares it only under _GNU_SOURCE,
+/// which Swift's Glibc module is not built with.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func posix_spawn_file_actions_addclosefrom_np(
+    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32
+) -> Int32

@@ -19,7 +19,12 @@ public final class RawHTTPConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            Foundation.close(fd)
+            // `self` is whole here, so throwing runs deinit: close through
+            // `close()`, which marks the descriptor closed. Closing the raw
+            // number as well (as this did) closed it twice, and by then
+            // another thread could own that number: a chromedriver
+            // socket in the browser tests failed with EBADF.
+            close()
             throw HTTPTestError("cannot connect to 127.0.0.1:\(port)")
         }
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
