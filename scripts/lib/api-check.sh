@@ -33,7 +33,7 @@ docket_check_api() {
   docket_log "schemathesis against docket-api on 127.0.0.1:$port"
   "$venv/bin/schemathesis" run openapi.yaml --url "http://127.0.0.1:$port" -H "Authorization: Bearer $key" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-    --max-time "${SCHEMATHESIS_SECONDS:-90}" --workers 2 --no-color || status=$?
+    --max-time "${SCHEMATHESIS_SECONDS:-90}" --workers 1 --no-color || status=$?
   kill -TERM $api_pid
   wait $api_pid 2>/dev/null || true
   return $status
