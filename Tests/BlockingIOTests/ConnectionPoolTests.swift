@@ -72,11 +72,15 @@ final class ConnectionCounter: Sendable {
 
     @Test func aWaiterGetsTheConnectionWhenItIsReturned() async throws {
         let pool = ConnectionPool(maxConnections: 1, checkoutTimeout: .seconds(60)) { ConnectionCounter().make() }
-        let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .milliseconds(100)) } }
-        try await Task.sleep(for: .milliseconds(20))
-        try await pool.withConnection { _ in }
-        try await holder.value
-        #expect(pool.statistics.waiting == 0)
+        // The holder keeps the connection until it is cancelled, by which
+        // time the waiter is known to be queued.
+        let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .seconds(60)) } }
+        try await eventually("the holder has the connection") { pool.statistics == (open: 1, idle: 0, waiting: 0) }
+        let waiter = Task { try await pool.withConnection { _ in } }
+        try await eventually("the waiter is queued") { pool.statistics.waiting == 1 }
+        holder.cancel()
+        try await waiter.value
+        #expect(pool.statistics == (open: 1, idle: 1, waiting: 0))
     }
 
     @Test func aBrokenConnectionIsClosedAndReplaced() async throws {

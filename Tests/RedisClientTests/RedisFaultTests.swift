@@ -63,12 +63,13 @@ import Testing
     @Test func aBlockingCommandReturnsWhatArrives() async throws {
         let keys = TestKeys()
         let base = try TestEnvironment.redisConfiguration()
-        let blocking = try await RedisConnection.connect(configuration: base.forBlockingCommands(upTo: .seconds(5)))
+        // The wait is long and the push ends it: a loaded machine may take
+        // seconds to get the BLMOVE to the server, and a short wait could
+        // time out before the push (a fixed pause raced it before that).
+        let blocking = try await RedisConnection.connect(configuration: base.forBlockingCommands(upTo: .seconds(120)))
         let pusher = try await RedisConnection.connect(configuration: base)
-        let waiter = Task { try await blocking.send("BLMOVE", keys("src"), keys("dst"), "LEFT", "RIGHT", 5) }
-        // Pushed once the server holds the waiter blocked, however long a
-        // loaded machine takes to send it (a fixed pause raced it).
-        try await eventually("BLMOVE blocked", within: 4) {
+        let waiter = Task { try await blocking.send("BLMOVE", keys("src"), keys("dst"), "LEFT", "RIGHT", 120) }
+        try await eventually("BLMOVE blocked", within: 60) {
             try await pusher.send("CLIENT", "LIST").string?.contains("cmd=blmove") == true
         }
         try await pusher.send("RPUSH", keys("src"), "job-1")
