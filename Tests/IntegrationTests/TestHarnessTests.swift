@@ -11,14 +11,14 @@ import Testing
     /// thread could own that number. Here one thread keeps opening
     /// descriptors and checks each stays open while connections are refused.
     @Test func aRefusedConnectionClosesOnlyItsOwnDescriptor() async throws {
-        let port = try FreePort.make()
+        let refusing = try RefusingPort()
         let lost = try await OwnThread.run { () throws -> Int in
             let checker = DescriptorChecker()
             let thread = Thread { checker.run() }
             thread.start()
             defer { checker.stop() }
             for _ in 0..<4_000 {
-                #expect(throws: HTTPTestError.self) { _ = try RawHTTPConnection(port: port) }
+                #expect(throws: HTTPTestError.self) { _ = try RawHTTPConnection(port: refusing.port) }
             }
             return checker.stop()
         }
@@ -34,6 +34,37 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stdout.split(separator: "\n") == ["0", "1", "2"])
     }
+}
+
+/// A loopback port held bound but never listened on: connections to it
+/// are refused, and no server another suite starts meanwhile can take it
+/// (a port merely found free could be, and then connections succeed).
+private final class RefusingPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        for _ in 0..<20 {
+            let port = try FreePort.make()
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            guard descriptor >= 0 else { break }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound == 0 {
+                (self.port, self.descriptor) = (port, descriptor)
+                return
+            }
+            close(descriptor)  // taken since it was found free: another
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    deinit { close(descriptor) }
 }
 
 /// Opens a descriptor, checks it a few times, closes it, over and over,
