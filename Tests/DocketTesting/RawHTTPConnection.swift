@@ -11,13 +11,8 @@ public final class RawHTTPConnection: @unchecked Sendable {
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestError("socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let descriptor = fd
+        let connected = LoopbackAddress.with(port: port) { connect(descriptor, $0, $1) }
         guard connected == 0 else {
             // `self` is whole here, so throwing runs deinit: close through
             // `close()`, which marks the descriptor closed. Closing the raw

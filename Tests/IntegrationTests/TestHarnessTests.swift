@@ -48,14 +48,7 @@ private final class RefusingPort: Sendable {
             let port = try FreePort.make()
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else { break }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if bound == 0 {
+            if LoopbackAddress.with(port: port, { bind(descriptor, $0, $1) }) == 0 {
                 (self.port, self.descriptor) = (port, descriptor)
                 return
             }
