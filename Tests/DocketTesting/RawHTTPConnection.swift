@@ -53,6 +53,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
         var offset = off_t(0)
         while offset < count {
             let n = sendfile(fd, descriptor, &offset, count - Int(offset))
+            if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw HTTPTestError("sendfile failed: errno \(errno)") }
         }
     }

@@ -62,6 +62,8 @@ private final class RefusingPort: Sendable {
 
 /// Opens a descriptor, checks it a few times, closes it, over and over,
 /// counting the times it found its own descriptor already closed.
+/// `@unchecked Sendable`: `condition` guards the three flags below; the
+/// loop's own count is its thread's until it hands it over under the lock.
 private final class DescriptorChecker: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false

@@ -1,4 +1,3 @@
-import Foundation
 import DocketTesting
 import PostgresClient
 import Testing
@@ -85,19 +84,11 @@ import Testing
         // open: it leaves pg_stat_activity before it exits, and a use in
         // that window meets a connection that looked alive (CI did once).
         // The test's server runs on this machine, so /proc shows the end.
-        try await eventually("the backend's process ended") { Self.processEnded(firstPID) }
+        try await eventually("the backend's process ended") { ProcessStat(pid: firstPID)?.isZombie ?? true }
         let secondPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int.self)!
         #expect(secondPID != firstPID)
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
         await pool.shutdown()
-    }
-
-    /// Whether `pid` has exited (gone, or a zombie: its descriptors closed).
-    static func processEnded(_ pid: Int) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let nameEnd = stat.lastIndex(of: ")")
-        else { return true }
-        return stat[stat.index(after: nameEnd)...].split(separator: " ").first == "Z"
     }
 
     @Test func aConnectionLostMidStatementIsReportedAndReplaced() async throws {

@@ -53,13 +53,8 @@ final class ProcessGroupLeader: Sendable {
         guard pid > 1, kill(-pid, 0) == 0 else { return false }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
         return entries.contains { entry in
-            guard Int32(entry) != nil,
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let nameEnd = stat.lastIndex(of: ")")
-            else { return false }
-            // After "pid (comm) ": state, ppid, pgrp, …
-            let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
-            return fields.count > 2 && fields[0] != "Z" && Int32(fields[2]) == pid
+            guard let member = Int(entry), let stat = ProcessStat(pid: member) else { return false }
+            return !stat.isZombie && stat.processGroup == Int(pid)
         }
     }
 
